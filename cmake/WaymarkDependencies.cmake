@@ -1,0 +1,13 @@
+# Every dependency comes from a Debian 12 package; scripts/setup installs them.
+find_package(Boost 1.74 REQUIRED)                     # libboost-dev: Spirit X3 (header-only)
+find_package(yaml-cpp REQUIRED)                       # libyaml-cpp-dev
+find_package(SQLite3 REQUIRED)                        # libsqlite3-dev
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)      # libssl-dev: SHA-256 for digests and the audit chain
+find_package(CLI11 REQUIRED)                          # libcli11-dev: argument parsing
+find_package(nlohmann_json 3.10 REQUIRED)             # nlohmann-json3-dev: JSON output
+
+# yaml-cpp 0.7 (Debian 12) exports `yaml-cpp`; 0.8 exports `yaml-cpp::yaml-cpp`.
+if(NOT TARGET yaml-cpp::yaml-cpp)
+  add_library(yaml-cpp::yaml-cpp INTERFACE IMPORTED)
+  target_link_libraries(yaml-cpp::yaml-cpp INTERFACE yaml-cpp)
+endif()

@@ -1,0 +1,72 @@
+#pragma once
+// Source files held in memory, and byte ranges into them. Every syntax-tree node and every
+// diagnostic points into a SourceFile; lines and columns are computed only when printing.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace waymark::dsl {
+
+/// Index of a file in a SourceSet.
+using FileId = std::uint32_t;
+inline constexpr FileId no_file = 0xFFFFFFFFu;
+
+/// A half-open byte range [begin, end) within one file.
+struct Span {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  friend bool operator==(const Span&, const Span&) = default;
+};
+
+/// A byte range in a known file; `file == no_file` means the problem has no place in a file.
+struct SourceRange {
+  FileId file = no_file;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+/// A 1-based line and a 1-based column counted in characters (UTF-8 code points).
+struct LineColumn {
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+
+/// One file's text as read, named by the path the user gave.
+class SourceFile {
+public:
+  SourceFile(std::string path, std::string text);
+
+  const std::string& path() const { return path_; }
+  const std::string& text() const { return text_; }
+  /// Line and column of a byte offset (an offset past the end maps to the end).
+  LineColumn position(std::size_t offset) const;
+  /// The text of a 1-based line, without its line break.
+  std::string_view line_text(std::size_t line) const;
+  /// The byte offset of a 1-based line and a 1-based byte column (for YAML and CSV marks).
+  std::size_t offset_of(std::size_t line, std::size_t byte_column) const;
+
+private:
+  void index_lines() const;
+  std::string path_;
+  std::string text_;
+  mutable std::vector<std::size_t> line_starts_;  // built on first use: most files never need it
+};
+
+/// Every file read during one command, so that diagnostics can print their source lines.
+class SourceSet {
+public:
+  FileId add(std::string path, std::string text);
+  const SourceFile& file(FileId id) const { return *files_.at(id); }
+  std::size_t size() const { return files_.size(); }
+
+private:
+  std::vector<std::unique_ptr<SourceFile>> files_;  // stable addresses: parsers keep string_views
+};
+
+/// Number of UTF-8 code points in a byte string (continuation bytes are not counted).
+std::size_t count_characters(std::string_view text);
+
+}  // namespace waymark::dsl
