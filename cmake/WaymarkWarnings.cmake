@@ -2,5 +2,5 @@
 add_library(waymark_warnings INTERFACE)
 target_compile_options(waymark_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Woverloaded-virtual -Wimplicit-fallthrough
   $<$<BOOL:${WAYMARK_WERROR}>:-Werror>)

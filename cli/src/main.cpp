@@ -1,7 +1,34 @@
-// The `waymark` command line (cli.md).
+// The `waymark` command line (cli.md): parse arguments, run one subcommand, return its exit code.
+
 #include <iostream>
 
-int main() {
-  std::cout << "waymark\n";
-  return 0;
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  using namespace waymark::cli;
+  CLI::App app{"Waymark: decision support for the graduated response in English schools", "waymark"};
+  app.require_subcommand(1);
+  app.footer("Run 'waymark COMMAND --help' for a command's options and an example.");
+  const std::vector<Action> actions{add_check_command(app), add_fmt_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "waymark: " << e.what() << "\nRun 'waymark --help' for usage.\n";
+    return exit_usage;
+  }
+  try {
+    for (const Action& action : actions) {
+      const int code = action();
+      if (code >= 0) return code;
+    }
+  } catch (const std::bad_alloc&) {
+    std::cerr << "waymark: out of memory\n";
+    return exit_input;
+  }
+  return exit_usage;
 }

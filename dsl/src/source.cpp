@@ -1,6 +1,12 @@
 #include "waymark/dsl/source.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "waymark/dsl/diagnostic.hpp"
 
 namespace waymark::dsl {
 
@@ -43,6 +49,34 @@ std::size_t SourceFile::offset_of(std::size_t line, std::size_t byte_column) con
 FileId SourceSet::add(std::string path, std::string text) {
   files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
   return static_cast<FileId>(files_.size() - 1);
+}
+
+std::optional<FileId> read_source(const std::string& path, SourceSet& sources, Diagnostics& diagnostics,
+                                  std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + std::strerror(errno));
+    return std::nullopt;
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) {
+    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': it is not a regular file");
+    return std::nullopt;
+  }
+  if (static_cast<std::size_t>(size) > max_bytes) {
+    diagnostics.error({}, "cannot-read",
+                      "'" + path + "' is too large (" + std::to_string(size) + " bytes; the limit is " +
+                          std::to_string(max_bytes) + ")");
+    return std::nullopt;
+  }
+  in.seekg(0, std::ios::beg);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (size > 0 && !in.read(text.data(), size)) {
+    diagnostics.error({}, "cannot-read", "cannot read '" + path + "'");
+    return std::nullopt;
+  }
+  return sources.add(path, std::move(text));
 }
 
 std::size_t count_characters(std::string_view text) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,13 @@ public:
 private:
   std::vector<std::unique_ptr<SourceFile>> files_;  // stable addresses: parsers keep string_views
 };
+
+class Diagnostics;
+
+/// Reads a whole file into `sources`; an unreadable file (or one over `max_bytes`) is a
+/// `cannot-read` diagnostic and nothing is returned.
+std::optional<FileId> read_source(const std::string& path, SourceSet& sources, Diagnostics& diagnostics,
+                                  std::size_t max_bytes = std::size_t{1} << 30);
 
 /// Number of UTF-8 code points in a byte string (continuation bytes are not counted).
 std::size_t count_characters(std::string_view text);

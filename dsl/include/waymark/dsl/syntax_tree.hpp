@@ -346,4 +346,8 @@ struct RuleFile {
   std::vector<Comment> comments;
 };
 
+/// The source range of any expression or condition node.
+Span span_of(const Expr& expr);
+Span span_of(const Condition& condition);
+
 }  // namespace waymark::dsl

@@ -1,0 +1,15 @@
+#pragma once
+// The subcommands of `waymark` (cli.md): each registers its options on the CLI11 app and runs.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace waymark::cli {
+
+/// A subcommand's action, run after parsing; returns the exit code.
+using Action = std::function<int()>;
+
+Action add_check_command(CLI::App& app);
+Action add_fmt_command(CLI::App& app);
+
+}  // namespace waymark::cli
