@@ -1,0 +1,99 @@
+#pragma once
+// Attendance marks stored one byte per session, and the measures of language.md §7 computed exactly.
+// The code table comes from the vocabulary (case-records.md §4), never from C++.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "waymark/dsl/date.hpp"
+#include "waymark/dsl/rational.hpp"
+#include "waymark/dsl/vocabulary.hpp"
+
+namespace waymark::engine {
+
+class Calendar;
+struct DateWindow;
+
+/// A session byte that holds no mark (a gap between recorded runs).
+inline constexpr std::uint8_t not_recorded = 0xFF;
+
+/// The vocabulary's attendance codes compiled for byte-at-a-time work: a session byte is an index into
+/// Vocabulary::attendance_codes(), or not_recorded.
+class AttendanceCodes {
+public:
+  AttendanceCodes() = default;
+  /// Compiles the table of `vocabulary` (at most 255 codes; later ones are ignored).
+  explicit AttendanceCodes(const dsl::Vocabulary& vocabulary);
+
+  /// The byte of a token (`N`, `/`, `C1`), or nothing when the vocabulary has no such code.
+  std::optional<std::uint8_t> find(std::string_view token) const;
+  /// How a session byte counts; not_recorded counts as not possible.
+  dsl::AttendanceClass classification(std::uint8_t session) const;
+  /// The code of a session byte, "" for not_recorded.
+  std::string_view code(std::uint8_t session) const;
+  /// Bin of a session byte for counting: the AttendanceClass value, or 5 for not_recorded.
+  std::uint8_t bin(std::uint8_t session) const { return bins_[session]; }
+
+private:
+  std::array<std::uint8_t, 256> single_{};      // one-character codes
+  std::array<std::uint8_t, 26 * 10> pair_{};    // letter+digit codes
+  std::array<std::uint8_t, 256> bins_{};
+  std::vector<std::string> codes_;
+};
+
+/// A pupil's marks: two sessions (am, pm) per calendar day from `first`, as one contiguous span.
+struct AttendanceMarks {
+  dsl::Date first;
+  std::vector<std::uint8_t> sessions;  // 2 per day; not_recorded in gaps
+
+  bool empty() const { return sessions.empty(); }
+  /// The last day of the span (only when not empty).
+  dsl::Date last() const { return first.plus_days(static_cast<std::int32_t>(sessions.size() / 2) - 1); }
+  /// The morning (0) or afternoon (1) byte of a day; not_recorded outside the span.
+  std::uint8_t session(dsl::Date day, int half) const;
+};
+
+/// A problem in a marks string: the byte position of the offending token within it, a code, a message.
+struct MarksProblem {
+  std::size_t position = 0;
+  std::size_t length = 1;
+  std::string code;
+  std::string message;
+};
+
+/// Parses a marks string (case-records.md §4) into session bytes; problems (unknown code, odd
+/// number of tokens) are appended and make it return false. At most `max_problems` are reported.
+bool parse_marks(std::string_view text, const AttendanceCodes& codes, std::vector<std::uint8_t>& sessions,
+                 std::vector<MarksProblem>& problems, std::size_t max_problems = 10);
+
+/// Session counts over a window: possible, attended (present or approved off site), absent, unauthorised.
+struct AttendanceCounts {
+  std::int64_t possible = 0;
+  std::int64_t attended = 0;
+  std::int64_t absent = 0;
+  std::int64_t unauthorised = 0;
+};
+
+/// Counts the recorded sessions from `from` to `to` inclusive, ignoring days after `as_of` (language.md §5, §7).
+AttendanceCounts count_sessions(const AttendanceMarks& marks, const AttendanceCodes& codes, dsl::Date from,
+                                dsl::Date to, dsl::Date as_of);
+
+/// `attendance`: percent of possible sessions attended, exact; none with no possible session.
+std::optional<dsl::Rational> attendance_percent(const AttendanceCounts& counts);
+/// `absence`: percent of possible sessions missed; none with no possible session.
+std::optional<dsl::Rational> absence_percent(const AttendanceCounts& counts);
+/// `unauthorised absence`: percent of possible sessions missed without authority; none with no possible session.
+std::optional<dsl::Rational> unauthorised_absence_percent(const AttendanceCounts& counts);
+/// `sessions missed`: absent sessions; none with no possible session.
+std::optional<dsl::Rational> sessions_missed(const AttendanceCounts& counts);
+
+/// `absence streak` (or `unauthorised absence streak`): school days in the current run of whole-day
+/// absence ending at the latest school day on or before `today` that has marks (language.md §7).
+std::int64_t absence_streak(const AttendanceMarks& marks, const AttendanceCodes& codes, const Calendar& calendar,
+                            dsl::Date today, bool unauthorised_only);
+
+}  // namespace waymark::engine

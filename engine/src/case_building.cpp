@@ -1,0 +1,170 @@
+#include "case_building.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace waymark::engine::detail {
+
+Pupil new_pupil(const dsl::Vocabulary& vocabulary, std::string id) {
+  Pupil p;
+  const auto& attributes = vocabulary.pupil_attributes();
+  p.attributes.reserve(attributes.size());
+  for (const dsl::FieldSpec& spec : attributes) p.attributes.push_back(default_value(spec));
+  p.attributes[0] = std::move(id);
+  p.attributes[1] = std::monostate{};  // age: derived at the as-of date
+  return p;
+}
+
+Record new_record(const dsl::Vocabulary& vocabulary, std::uint32_t kind) {
+  const dsl::KindSpec& spec = vocabulary.kinds()[kind];
+  Record r;
+  r.kind = kind;
+  r.shape = spec.shape;
+  r.fields.reserve(spec.fields.size());
+  for (const dsl::FieldSpec& f : spec.fields) r.fields.push_back(default_value(f));
+  return r;
+}
+
+std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::string_view name) {
+  const auto& kinds = vocabulary.kinds();
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i].name == name) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> attribute_index(const dsl::Vocabulary& vocabulary, std::string_view name) {
+  const auto& attributes = vocabulary.pupil_attributes();
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    if (attributes[i].name == name && name != "age") return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> pupil_keys(const dsl::Vocabulary& vocabulary) {
+  std::vector<std::string> keys;
+  for (const dsl::FieldSpec& f : vocabulary.pupil_attributes()) {
+    if (f.name != "age") keys.push_back(f.name);
+  }
+  keys.emplace_back("upn");
+  keys.emplace_back("name");
+  return keys;
+}
+
+std::string with_article(const std::string& kind) {
+  const bool vowel = !kind.empty() && std::strchr("aeiou", kind[0]) != nullptr;
+  return (vowel ? "an " : "a ") + kind;
+}
+
+std::string missing_field_message(const dsl::KindSpec& kind, const dsl::FieldSpec& field) {
+  if (field.name == "id") return "this " + kind.name + " needs an 'id', unique among the pupil's records";
+  return "this " + kind.name + " needs '" + field.name + "' (" + std::string(dsl::field_type_name(field.type)) +
+         (field.type == dsl::FieldType::date ? ", YYYY-MM-DD" : "") + ")";
+}
+
+std::string wrong_shape_field_message(const dsl::KindSpec& kind, std::string_view field) {
+  if (kind.shape == dsl::KindShape::event && (field == "start" || field == "end")) {
+    return with_article(kind.name) + " is an event: it has a 'date', not '" + std::string(field) + "'";
+  }
+  if (kind.shape == dsl::KindShape::episode && field == "date") {
+    return with_article(kind.name) + " is an episode: it has 'start' and an optional 'end', not 'date'";
+  }
+  return {};
+}
+
+std::string unknown_field_message(const dsl::KindSpec& kind, const std::string& field) {
+  std::string message = with_article(kind.name) + " has no field '" + field + "'";
+  const std::string hint = dsl::did_you_mean(field, kind.field_names());
+  if (!hint.empty()) return message + hint;
+  std::string list;
+  for (const dsl::FieldSpec& f : kind.fields) list += (list.empty() ? "" : ", ") + f.name;
+  return message + " (its fields: " + list + ")";
+}
+
+bool join_runs(std::vector<MarksRun>& runs, AttendanceMarks& marks, dsl::Diagnostics& diagnostics) {
+  runs.erase(std::remove_if(runs.begin(), runs.end(), [](const MarksRun& r) { return r.sessions.empty(); }),
+             runs.end());
+  if (runs.empty()) return true;
+  std::stable_sort(runs.begin(), runs.end(), [](const MarksRun& a, const MarksRun& b) { return a.from < b.from; });
+  bool ok = true;
+  const auto last_of = [](const MarksRun& r) {
+    return r.from.plus_days(static_cast<std::int32_t>(r.sessions.size() / 2) - 1);
+  };
+  dsl::Date first = runs.front().from;
+  dsl::Date last = last_of(runs.front());
+  std::size_t latest = 0;  // the run that reaches furthest so far
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    if (runs[i].from <= last) {
+      ok = false;
+      diagnostics.error(runs[i].at, "overlapping-marks",
+                        "these marks (from " + runs[i].from.iso() + ") overlap the run from " +
+                            runs[latest].from.iso() + ", which runs to " + last.iso() +
+                            ": record each day once");
+    }
+    if (last_of(runs[i]) > last) {
+      last = last_of(runs[i]);
+      latest = i;
+    }
+  }
+  if (!ok) return false;
+  if (dsl::days_between(first, last) >= max_marks_days) {
+    diagnostics.error(runs.back().at, "marks-span",
+                      "this pupil's marks span from " + first.iso() + " to " + last.iso() +
+                          ", more than 20 years: check the dates");
+    return false;
+  }
+  marks.first = first;
+  marks.sessions.assign(static_cast<std::size_t>(2 * (dsl::days_between(first, last) + 1)), not_recorded);
+  for (const MarksRun& r : runs) {
+    std::copy(r.sessions.begin(), r.sessions.end(),
+              marks.sessions.begin() + 2 * static_cast<std::ptrdiff_t>(dsl::days_between(first, r.from)));
+  }
+  return true;
+}
+
+std::size_t invalid_utf8_at(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path: eight ASCII bytes at a time.
+    if (i + 8 <= n) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // no overlong forms
+      if (c == 0xED) high = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > n) return i;
+    if (s[i + 1] < low || s[i + 1] > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace waymark::engine::detail

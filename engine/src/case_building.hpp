@@ -1,0 +1,51 @@
+#pragma once
+// Private to the loaders: the parts of building a Pupil that the YAML and CSV forms share.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "waymark/dsl/diagnostic.hpp"
+#include "waymark/dsl/vocabulary.hpp"
+#include "waymark/engine/pupil.hpp"
+
+namespace waymark::engine::detail {
+
+/// Days one pupil's marks may span, first to last: longer than any school career, short enough that a
+/// mistyped year cannot make one pupil cost megabytes.
+inline constexpr std::int32_t max_marks_days = 20 * 366;
+
+/// A pupil with every attribute at its default and the given id.
+Pupil new_pupil(const dsl::Vocabulary& vocabulary, std::string id);
+/// A record of kind `kind` (an index into Vocabulary::kinds()) with every field at its default.
+Record new_record(const dsl::Vocabulary& vocabulary, std::uint32_t kind);
+/// The index of the kind of exactly that name (no plural forms in case files).
+std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::string_view name);
+/// The index of a pupil attribute that a file may set (not `age`, which is derived).
+std::optional<std::size_t> attribute_index(const dsl::Vocabulary& vocabulary, std::string_view name);
+/// The names a pupil entry may use: its attributes (less `age`), `upn` and `name`.
+std::vector<std::string> pupil_keys(const dsl::Vocabulary& vocabulary);
+/// "a suspension" / "an ehc_plan".
+std::string with_article(const std::string& kind);
+/// The message for a missing required field of a record.
+std::string missing_field_message(const dsl::KindSpec& kind, const dsl::FieldSpec& field);
+/// The message for a field an event or episode cannot have (`start` on an event), or "" when none applies.
+std::string wrong_shape_field_message(const dsl::KindSpec& kind, std::string_view field);
+/// The message for a field name the kind does not have.
+std::string unknown_field_message(const dsl::KindSpec& kind, const std::string& field);
+
+/// One run of marks (case-records.md §4), and where its `from` was written.
+struct MarksRun {
+  dsl::Date from;
+  std::vector<std::uint8_t> sessions;
+  dsl::SourceRange at;
+};
+
+/// Joins a pupil's runs into one contiguous span; overlapping runs and too long a span are errors.
+bool join_runs(std::vector<MarksRun>& runs, AttendanceMarks& marks, dsl::Diagnostics& diagnostics);
+
+/// The offset of the first byte that is not valid UTF-8, or npos.
+std::size_t invalid_utf8_at(std::string_view text);
+
+}  // namespace waymark::engine::detail

@@ -1,0 +1,24 @@
+#pragma once
+// Private to the loaders: the two written forms of case records, each read into pupils with the
+// file's problems as diagnostics. CaseLoader adds what is shared (unique pupil ids, record order).
+
+#include <optional>
+#include <vector>
+
+#include "waymark/dsl/diagnostic.hpp"
+#include "waymark/dsl/vocabulary.hpp"
+#include "waymark/engine/attendance.hpp"
+#include "waymark/engine/pupil.hpp"
+
+namespace waymark::engine::detail {
+
+/// The pupils of one YAML case file (case-records.md §1); meaningful only when no error was added.
+std::vector<Pupil> read_case_yaml(const dsl::SourceSet& sources, dsl::FileId file, const dsl::Vocabulary& vocabulary,
+                                  const AttendanceCodes& codes, dsl::Diagnostics& diagnostics);
+
+/// The pupils of the CSV form (case-records.md §4); meaningful only when no error was added.
+std::vector<Pupil> read_case_csv(const dsl::SourceSet& sources, dsl::FileId pupils, std::optional<dsl::FileId> records,
+                                 std::optional<dsl::FileId> attendance, const dsl::Vocabulary& vocabulary,
+                                 const AttendanceCodes& codes, dsl::Diagnostics& diagnostics);
+
+}  // namespace waymark::engine::detail
