@@ -1,17 +1,83 @@
-// `waymark fmt FILE... [--check]` (cli.md): rewrite rule files in the canonical layout.
+// `waymark fmt FILE... [--check]` (cli.md): rewrite rule files in the canonical layout (language.md §10).
+
+#include <sys/stat.h>
+
+#include <iostream>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "output.hpp"
+#include "waymark/dsl/format.hpp"
+#include "waymark/dsl/parse.hpp"
 
 namespace waymark::cli {
 
+namespace {
+
+struct FmtOptions {
+  std::vector<std::string> files;
+  bool check = false;
+};
+
+int run_fmt(const FmtOptions& options) {
+  dsl::SourceSet sources;
+  dsl::Diagnostics diagnostics;
+  // Read and format everything first: a file with a syntax error is never rewritten, and nothing
+  // is written at all unless every file parsed.
+  struct Pending {
+    std::string path;
+    std::string text;
+  };
+  std::vector<Pending> changed;
+  bool unreadable = false;
+  for (const std::string& path : options.files) {
+    const std::optional<dsl::FileId> file = dsl::read_source(path, sources, diagnostics, 64 << 20);
+    if (!file) {
+      unreadable = true;
+      continue;
+    }
+    dsl::Diagnostics parse_errors;
+    const dsl::RuleFile tree = dsl::parse(sources, *file, parse_errors);
+    diagnostics.append(parse_errors);
+    if (parse_errors.has_errors()) {
+      unreadable = true;
+      continue;
+    }
+    std::string formatted = dsl::format(tree, sources.file(*file));
+    if (formatted != sources.file(*file).text()) changed.push_back({path, std::move(formatted)});
+  }
+  if (unreadable) {
+    print_diagnostics(std::cerr, diagnostics, sources, false);
+    std::cerr << "waymark: nothing was rewritten; fix the errors above first\n";
+    return exit_input;
+  }
+  if (options.check) {
+    for (const Pending& p : changed) std::cout << p.path << ": not in the canonical layout (run 'waymark fmt " << p.path << "')\n";
+    return changed.empty() ? exit_ok : exit_problems;
+  }
+  for (const Pending& p : changed) {
+    struct stat st {};
+    const unsigned mode = ::stat(p.path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+    if (!write_output(p.path, p.text, diagnostics, mode)) {
+      print_diagnostics(std::cerr, diagnostics, sources, false);
+      return exit_input;
+    }
+    std::cout << "formatted " << p.path << "\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
 Action add_fmt_command(CLI::App& app) {
-  auto files = std::make_shared<std::vector<std::string>>();
-  auto check = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("fmt", "Rewrite .wmk files in the canonical layout");
-  cmd->add_option("files", *files, "Rule files to format")->required();
-  cmd->add_flag("--check", *check, "Only report files that are not in the canonical layout (exit 1)");
-  return [cmd]() -> int { return cmd->parsed() ? exit_usage : -1; };
+  auto options = std::make_shared<FmtOptions>();
+  CLI::App* cmd = app.add_subcommand("fmt", "Rewrite .wmk rule files in the canonical layout");
+  cmd->footer(
+      "Example:\n  waymark fmt rules/kent/*.wmk\n  waymark fmt --check rules/kent/*.wmk   # CI: exit 1 if any file would change\n\n"
+      "Exit codes: 0 done (or all files canonical), 1 --check found files to reformat, 3 a file could not be read or parsed.");
+  cmd->add_option("files", options->files, "Rule files to format")->required();
+  cmd->add_flag("--check", options->check, "Only report files that are not in the canonical layout (exit 1)");
+  return [options, cmd]() -> int { return cmd->parsed() ? run_fmt(*options) : -1; };
 }
 
 }  // namespace waymark::cli

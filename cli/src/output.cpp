@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,14 +14,14 @@ namespace waymark::cli {
 bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
-bool write_output(const std::string& path, const std::string& text, dsl::Diagnostics& diagnostics) {
+bool write_output(const std::string& path, const std::string& text, dsl::Diagnostics& diagnostics, unsigned mode) {
   if (path.empty() || path == "-") {
     std::cout << text << std::flush;
     return true;
   }
   // Write beside the target and rename, so a reader never sees half a report.
   const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     diagnostics.error({}, "cannot-write", "cannot write '" + path + "': " + std::strerror(errno));
     return false;
@@ -38,7 +39,8 @@ bool write_output(const std::string& path, const std::string& text, dsl::Diagnos
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0 ||
+      ::rename(temporary.c_str(), path.c_str()) != 0) {
     const int saved = errno;
     ::unlink(temporary.c_str());
     diagnostics.error({}, "cannot-write", "cannot write '" + path + "': " + std::strerror(saved));

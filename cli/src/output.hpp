@@ -14,7 +14,10 @@ bool stderr_is_terminal();
 
 /// Writes `text` to `path` atomically (temporary file, then rename), or to stdout when path is empty.
 /// A failure is reported as a diagnostic and returns false.
-bool write_output(const std::string& path, const std::string& text, dsl::Diagnostics& diagnostics);
+/// Reports are created private to their owner (0600): they hold pupil data. `mode` overrides that
+/// (fmt keeps a rule file's own permissions).
+bool write_output(const std::string& path, const std::string& text, dsl::Diagnostics& diagnostics,
+                  unsigned mode = 0600);
 
 /// Prints diagnostics sorted, as compiler-style text or JSON, to `out`.
 /// `check` prints to stdout (finding problems is its job); other commands print input errors to stderr.

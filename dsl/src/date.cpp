@@ -73,7 +73,7 @@ int Date::weekday() const {
 
 std::string Date::iso() const {
   const Civil c = civil_from_days(days_);
-  char buffer[16];
+  char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", c.year, c.month, c.day);
   return buffer;
 }

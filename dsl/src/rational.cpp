@@ -6,7 +6,7 @@
 namespace waymark::dsl {
 namespace {
 
-using Wide = __int128;
+__extension__ typedef __int128 Wide;  // exact products of two int64 values
 
 Wide gcd_wide(Wide a, Wide b) {
   if (a < 0) a = -a;
