@@ -72,7 +72,7 @@ private:
     }
     std::optional<Pupil> pupil = read_pupil(*pupil_node);
     if (!pupil) return;
-    pupil->origin = dsl::yaml_range(file_, *pupil_node);
+    pupil->origin = dsl::yaml_range(file_, *pupil_node->find("id"));  // duplicate ids are reported here
     if (const YamlNode* records = node.find("records"); records != nullptr && !records->is_null()) {
       if (!records->is_sequence()) {
         error(*records, "wrong-shape", "'records' is a list of records, each starting '- kind: ...'");
