@@ -1,0 +1,1132 @@
+#pragma once
+// The definitions of the `.wmk` grammar (language.md §2-4). Included only by grammar.cpp.
+//
+// Shape: tokens are small hand-written X3 parsers over lexer.hpp (so that lexical errors such as an
+// unterminated string or an impossible date are reported at the exact token), the structure is X3
+// rules, and every rule builds its value in semantic actions that call lower.hpp. Every recursive
+// construct passes `scope[counted(...)]`, which counts nesting levels and stops at 100 with a
+// syntax error (language.md §2) before the stack can overflow. No alternative re-parses a nested
+// construct: parenthesised groups are parsed once and classified afterwards (Operand), so parsing
+// stays linear.
+//
+// Rule names are what users read: "expected a duration after 'within'".
+
+#include <type_traits>
+#include <utility>
+
+#include "grammar.hpp"
+#include "lower.hpp"
+#include "waymark/dsl/keywords.hpp"
+
+// X3 names an expectation by `what(parser)`, which is the type's name unless told otherwise. These
+// make wrappers (actions, directives, sequences) report the phrase of what they wrap.
+namespace boost::spirit::x3 {
+template <typename Subject, typename Action>
+struct get_info<action<Subject, Action>> {
+  using result_type = std::string;
+  std::string operator()(action<Subject, Action> const& p) const { return what(p.subject); }
+};
+template <typename Left, typename Right>
+struct get_info<sequence<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(sequence<Left, Right> const& p) const { return what(p.left); }
+};
+template <typename Left, typename Right>
+struct get_info<alternative<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(alternative<Left, Right> const& p) const { return what(p.left) + " or " + what(p.right); }
+};
+template <typename Subject>
+struct get_info<expect_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(expect_directive<Subject> const& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<plus<Subject>> {
+  using result_type = std::string;
+  std::string operator()(plus<Subject> const& p) const { return what(p.subject); }
+};
+}  // namespace boost::spirit::x3
+
+namespace waymark::dsl::grammar {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+template <typename Context>
+ParseState& state_of(Context const& context) {
+  return x3::get<state_tag>(context);
+}
+
+inline Span span_at(std::size_t begin, std::size_t end) {
+  return Span{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
+}
+
+/// Reports `problem` as the declaration's syntax error: it travels as an expectation failure so that
+/// the declaration's on_error handler is the one place errors become diagnostics.
+[[noreturn]] inline void fail(ParseState& state, lexer::Problem problem) {
+  const std::size_t at = problem.begin;
+  state.hard = std::move(problem);
+  throw x3::expectation_failure<iterator_type>(state.base() + at, hard_error_marker);
+}
+
+/// A semantic action `f(_val, _attr)` or `f(_val, _attr, state)`; lowering errors become syntax errors.
+template <typename F>
+auto act(F f) {
+  return [f](auto& context) {
+    auto& value = x3::_val(context);
+    auto& attribute = x3::_attr(context);
+    ParseState& state = state_of(context);
+    try {
+      if constexpr (std::is_invocable_v<F, decltype(value), decltype(attribute), ParseState&>) {
+        f(value, attribute, state);
+      } else {
+        f(value, attribute);
+      }
+    } catch (SyntaxError& e) {
+      fail(state, std::move(e.problem));
+    }
+  };
+}
+
+template <typename Attribute>
+void assign(Attribute& to, Attribute&& value) {
+  to = std::move(value);
+}
+template <typename T>
+void assign(x3::unused_type const&, T&&) {}
+
+/// Base of the token parsers: skips blanks, scans at the first character of the token and moves
+/// `first` only on success (so that a rule's match never ends in trailing blanks). `Derived::scan`
+/// returns false for "not here" and calls fail() for a token that is here but wrong.
+template <typename Derived, typename Attribute, bool zero_width = false>
+struct token : x3::parser<Derived> {
+  using attribute_type = Attribute;
+  static bool const has_attribute = !std::is_same_v<Attribute, x3::unused_type>;
+
+  template <typename Iterator, typename Context, typename RContext, typename Target>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Target& target) const {
+    ParseState& state = state_of(context);
+    // Scanners see only up to `last`: inside an interpolation that is the closing brace.
+    const std::string_view text(state.base(), static_cast<std::size_t>(last - state.base()));
+    Iterator at = first;
+    x3::skip_over(at, last, context);
+    const std::size_t pos = static_cast<std::size_t>(at - state.base());
+    Attribute value{};
+    std::size_t end = pos;
+    if (!static_cast<Derived const&>(*this).scan(state, text, pos, end, value)) return false;
+    if constexpr (!zero_width) first = state.base() + end;
+    assign(target, std::move(value));
+    return true;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tokens (language.md §2)
+
+/// A keyword as a whole word; its attribute is where it is.
+struct keyword_parser : token<keyword_parser, Span> {
+  std::string_view word;
+  constexpr explicit keyword_parser(std::string_view w) : word(w) {}
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, Span& out) const {
+    if (!lexer::word_at(text, pos, word)) return false;
+    end = pos + word.size();
+    out = span_at(pos, end);
+    return true;
+  }
+};
+inline keyword_parser kw(std::string_view word) { return keyword_parser{word}; }
+
+/// A punctuation symbol (`(`, `]`, `..`, ...).
+struct punct_parser : token<punct_parser, Span> {
+  std::string_view symbol;
+  constexpr explicit punct_parser(std::string_view s) : symbol(s) {}
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, Span& out) const {
+    if (text.substr(pos, symbol.size()) != symbol) return false;
+    end = pos + symbol.size();
+    out = span_at(pos, end);
+    return true;
+  }
+};
+inline punct_parser punct(std::string_view symbol) { return punct_parser{symbol}; }
+
+enum class NameKind {
+  identifier,  // variables and parameters: never a keyword or a unit word
+  vocabulary,  // kinds, fields, roles, categories, enum values: keywords allowed (`for each tier t`)
+};
+
+/// A name in a position of the given kind; `what` says what the position expects.
+struct name_parser : token<name_parser, Name> {
+  NameKind kind;
+  std::string_view what;
+  constexpr name_parser(NameKind k, std::string_view w) : kind(k), what(w) {}
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, Name& out) const {
+    const std::size_t stop = lexer::word_end(text, pos);
+    if (stop == pos) return false;
+    const std::string_view word = text.substr(pos, stop - pos);
+    if (kind == NameKind::identifier && (is_keyword(word) || is_unit_word(word))) return false;
+    if (kind == NameKind::vocabulary && lexer::is_structural_word(word)) return false;
+    end = stop;
+    out = Name{std::string(word), span_at(pos, stop)};
+    return true;
+  }
+};
+
+/// A rule id: the whole token `[a-z][a-z0-9-]*`, not a keyword (it may begin with one: `no-some`).
+struct rule_id_parser : token<rule_id_parser, Name> {
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, Name& out) const {
+    if (pos >= text.size() || !lexer::is_word_start(text[pos])) return false;
+    std::size_t stop = pos;
+    bool plain = true;
+    while (stop < text.size()) {
+      const char c = text[stop];
+      const bool id_char = lexer::is_word_start(c) || lexer::is_digit(c) || c == '-';
+      if (!id_char && c != '_' && !(c >= 'A' && c <= 'Z')) break;
+      plain = plain && id_char;
+      ++stop;
+    }
+    const std::string_view id = text.substr(pos, stop - pos);
+    if (!plain || is_keyword(id)) return false;
+    end = stop;
+    out = Name{std::string(id), span_at(pos, stop)};
+    return true;
+  }
+};
+
+/// `ROOT.FIELD` written without blanks; the field may be any name, keywords included (`p.start`).
+/// Returns false when no `word.` is here; a `word.` without a field is an error.
+inline bool scan_path(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, Path& out) {
+  const std::size_t root_end = lexer::word_end(text, pos);
+  if (root_end == pos || root_end >= text.size() || text[root_end] != '.') return false;
+  const std::string_view root = text.substr(pos, root_end - pos);
+  if (root == "rule" || root == "param") return false;
+  const std::size_t field_begin = root_end + 1;
+  const std::size_t field_end = lexer::word_end(text, field_begin);
+  if (field_end == field_begin) {
+    fail(state, {field_begin, std::max(field_begin + 1, lexer::token_end(text, field_begin)),
+                 "expected a field name after '" + std::string(root) + ".'"});
+  }
+  end = field_end;
+  out = Path{Name{std::string(root), span_at(pos, root_end)},
+             Name{std::string(text.substr(field_begin, field_end - field_begin)), span_at(field_begin, field_end)},
+             span_at(pos, field_end)};
+  return true;
+}
+
+struct path_parser : token<path_parser, Path> {
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, Path& out) const {
+    return scan_path(state, text, pos, end, out);
+  }
+};
+
+/// COLLECTION: a kind (`suspensions`) or a date-list field (`rt.reviews`).
+struct collection_parser : token<collection_parser, CollectionSource> {
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, CollectionSource& out) const {
+    Path path;
+    if (scan_path(state, text, pos, end, path)) {
+      out = CollectionSource{std::move(path.root), std::move(path.field), path.span};
+      return true;
+    }
+    Name kind;
+    if (!name_parser{NameKind::vocabulary, ""}.scan(state, text, pos, end, kind)) return false;
+    out = CollectionSource{kind, std::nullopt, kind.span};
+    return true;
+  }
+};
+
+/// A literal (number, percent, date, duration, string, true, false), or only a date.
+struct literal_parser : token<literal_parser, Literal> {
+  bool dates_only;
+  std::string_view what;
+  constexpr literal_parser(bool d, std::string_view w) : dates_only(d), what(w) {}
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, Literal& out) const {
+    lexer::Scanned scanned;
+    if (!dates_only && (lexer::word_at(text, pos, "true") || lexer::word_at(text, pos, "false"))) {
+      const bool value = text[pos] == 't';
+      scanned.found = true;
+      scanned.end = pos + (value ? 4 : 5);
+      scanned.value = value;
+    } else if (!dates_only && pos < text.size() && text[pos] == '"') {
+      scanned = lexer::scan_string(text, pos);
+    } else {
+      scanned = lexer::scan_numeric(text, pos);
+    }
+    if (!scanned.found) return false;
+    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (dates_only && !std::holds_alternative<Date>(scanned.value)) return false;
+    end = scanned.end;
+    out = Literal{std::move(scanned.value), std::string(text.substr(pos, end - pos)), span_at(pos, end)};
+    return true;
+  }
+};
+
+/// A string whose braces are plain text (`cite`, parameter descriptions).
+struct plain_string_parser : token<plain_string_parser, Literal> {
+  std::string_view what;
+  constexpr explicit plain_string_parser(std::string_view w) : what(w) {}
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, Literal& out) const {
+    lexer::Scanned scanned = lexer::scan_string(text, pos);
+    if (!scanned.found) return false;
+    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    end = scanned.end;
+    out = Literal{std::move(scanned.value), std::string(text.substr(pos, end - pos)), span_at(pos, end)};
+    return true;
+  }
+};
+
+/// The whole number N of `suggest tier N`.
+struct tier_number_parser : token<tier_number_parser, TierNumber> {
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, TierNumber& out) const {
+    lexer::Scanned scanned = lexer::scan_numeric(text, pos);
+    if (!scanned.found) return false;
+    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    const auto* number = std::get_if<Rational>(&scanned.value);
+    if (number == nullptr || !number->is_whole()) return false;
+    end = scanned.end;
+    out = TierNumber{number->numerator(), span_at(pos, end)};
+    return true;
+  }
+};
+
+/// `N..M` after `in`, whole numbers only; its value is an InRange still without a subject.
+struct range_parser : token<range_parser, ConditionPtr> {
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, ConditionPtr& out) const {
+    lexer::Scanned low = lexer::scan_numeric(text, pos);
+    if (!low.found) return false;
+    if (low.problem) fail(state, std::move(*low.problem));
+    const auto* low_number = std::get_if<Rational>(&low.value);
+    const std::size_t dots = lexer::skip_blank(text, low.end);
+    if (low_number == nullptr || text.substr(dots, 2) != "..") return false;
+    if (!low_number->is_whole()) fail(state, {pos, low.end, "a range 'N..M' takes whole numbers"});
+    const std::size_t high_pos = lexer::skip_blank(text, dots + 2);
+    lexer::Scanned high = lexer::scan_numeric(text, high_pos);
+    if (high.problem) fail(state, std::move(*high.problem));
+    const auto* high_number = high.found ? std::get_if<Rational>(&high.value) : nullptr;
+    if (high_number == nullptr) {
+      fail(state, {high_pos, std::max(high_pos + 1, lexer::token_end(text, high_pos)), "expected a whole number after '..'"});
+    }
+    if (!high_number->is_whole()) fail(state, {high_pos, high.end, "a range 'N..M' takes whole numbers"});
+    end = high.end;
+    const auto literal = [&](const lexer::Scanned& s, std::size_t at) {
+      return Literal{s.value, std::string(text.substr(at, s.end - at)), span_at(at, s.end)};
+    };
+    out = condition_of(InRange{nullptr, literal(low, pos), literal(high, high_pos), span_at(pos, end)});
+    return true;
+  }
+};
+
+struct compare_parser : token<compare_parser, CompareToken> {
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, CompareToken& out) const {
+    static constexpr std::pair<std::string_view, CompareOp> ops[] = {
+        {"<=", CompareOp::le}, {">=", CompareOp::ge}, {"!=", CompareOp::ne},
+        {"<", CompareOp::lt},  {">", CompareOp::gt},  {"=", CompareOp::eq}};
+    for (const auto& [symbol, op] : ops) {
+      if (text.substr(pos, symbol.size()) == symbol) {
+        end = pos + symbol.size();
+        out = CompareToken{op, span_at(pos, end)};
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+struct arithmetic_parser : token<arithmetic_parser, ArithmeticToken> {
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, ArithmeticToken& out) const {
+    if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) return false;
+    end = pos + 1;
+    out = ArithmeticToken{text[pos] == '+' ? ArithmeticOp::plus : ArithmeticOp::minus, span_at(pos, end)};
+    return true;
+  }
+};
+
+/// The word after `is` / `is not`: `none`, `set`, `active` or an enum value.
+struct is_word_parser : token<is_word_parser, IsWord> {
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, IsWord& out) const {
+    const std::size_t stop = lexer::word_end(text, pos);
+    if (stop == pos) return false;
+    const std::string_view word = text.substr(pos, stop - pos);
+    if (lexer::is_structural_word(word)) return false;
+    end = stop;
+    out.span = span_at(pos, stop);
+    if (word == "none") {
+      out.kind = IsKind::none;
+    } else if (word == "set") {
+      out.kind = IsKind::set;
+    } else if (word == "active") {
+      out.kind = IsKind::active;
+    } else {
+      out.kind = IsKind::value;
+      out.value = Name{std::string(word), out.span};
+    }
+    return true;
+  }
+};
+
+/// Zero-width: the end of a declaration is the next `rule` or `param`, or the end of the file.
+struct end_parser : token<end_parser, x3::unused_type, true> {
+  std::string_view what;
+  constexpr explicit end_parser(std::string_view w) : what(w) {}
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, x3::unused_type&) const {
+    end = pos;
+    return pos >= text.size() || lexer::word_at(text, pos, "rule") || lexer::word_at(text, pos, "param");
+  }
+};
+
+/// Zero-width: a window starts here (language.md §5). `in` starts one only before `this`/`previous`.
+struct window_start_parser : token<window_start_parser, x3::unused_type, true> {
+  bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, x3::unused_type&) const {
+    end = pos;
+    for (const std::string_view word : {"within", "after", "before", "between"}) {
+      if (lexer::word_at(text, pos, word)) return true;
+    }
+    if (!lexer::word_at(text, pos, "in")) return false;
+    const std::size_t next = lexer::skip_blank(text, pos + 2);
+    return lexer::word_at(text, next, "this") || lexer::word_at(text, next, "previous");
+  }
+};
+
+/// `in this ...` / `in previous ...` after an expression that takes no window is an error, not a
+/// membership test (language.md §4).
+struct misplaced_window_parser : token<misplaced_window_parser, x3::unused_type, true> {
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, x3::unused_type& out) const {
+    if (!window_start_parser{}.scan(state, text, pos, end, out) || !lexer::word_at(text, pos, "in")) return false;
+    const std::size_t next = lexer::skip_blank(text, pos + 2);
+    fail(state, {pos, lexer::word_end(text, next),
+                 "a window ('in this ...' or 'in previous ...') can only follow a collection or an attendance measure"});
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Directives that bound nesting (language.md §2: more than 100 levels is an error, never a crash)
+
+/// Restores the nesting depth when its subject is done, whichever way it ends.
+template <typename Subject>
+struct scope_directive : x3::unary_parser<Subject, scope_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, scope_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr explicit scope_directive(Subject const& wrapped) : base_type(wrapped) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
+    ParseState& state = state_of(context);
+    struct Restore {
+      ParseState& state;
+      int depth;
+      ~Restore() { state.depth = depth; }
+    } restore{state, state.depth};
+    return this->subject.parse(first, last, context, rcontext, attr);
+  }
+};
+
+struct scope_generator {
+  template <typename Subject>
+  constexpr auto operator[](Subject const& subject) const {
+    using parser = typename x3::extension::as_parser<Subject>::value_type;
+    return scope_directive<parser>{x3::as_parser(subject)};
+  }
+};
+inline constexpr scope_generator scope{};
+
+/// Opens one nesting level when its subject matches; the 101st is a syntax error at that token.
+template <typename Subject>
+struct counted_directive : x3::unary_parser<Subject, counted_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, counted_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr explicit counted_directive(Subject const& wrapped) : base_type(wrapped) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
+    ParseState& state = state_of(context);
+    Iterator at = first;
+    x3::skip_over(at, last, context);
+    if (!this->subject.parse(first, last, context, rcontext, attr)) return false;
+    if (++state.depth > lexer::max_nesting) {
+      const std::size_t pos = static_cast<std::size_t>(at - state.base());
+      fail(state, {pos, std::max(pos + 1, lexer::token_end(state.text, pos)),
+                   "nested too deeply (more than " + std::to_string(lexer::max_nesting) + " levels)"});
+    }
+    return true;
+  }
+};
+
+template <typename Subject>
+constexpr auto counted(Subject const& subject) {
+  using parser = typename x3::extension::as_parser<Subject>::value_type;
+  return counted_directive<parser>{x3::as_parser(subject)};
+}
+
+/// Gives the rule's value (`_val`) the source span of everything its subject matched, from the
+/// first character of its first token to the end of its last one.
+template <typename Subject>
+struct annotate_directive : x3::unary_parser<Subject, annotate_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, annotate_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr explicit annotate_directive(Subject const& wrapped) : base_type(wrapped) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
+    const ParseState& state = state_of(context);
+    Iterator begin = first;
+    x3::skip_over(begin, last, context);
+    if (!this->subject.parse(first, last, context, rcontext, attr)) return false;
+    rcontext.span = span_at(static_cast<std::size_t>(begin - state.base()), static_cast<std::size_t>(first - state.base()));
+    return true;
+  }
+};
+
+struct annotate_generator {
+  template <typename Subject>
+  constexpr auto operator[](Subject const& subject) const {
+    using parser = typename x3::extension::as_parser<Subject>::value_type;
+    return annotate_directive<parser>{x3::as_parser(subject)};
+  }
+};
+inline constexpr annotate_generator annotate{};
+
+}  // namespace waymark::dsl::grammar
+
+// What the token parsers expect, for messages.
+namespace boost::spirit::x3 {
+#define WAYMARK_INFO(type, text)                                                   \
+  template <>                                                                      \
+  struct get_info<waymark::dsl::grammar::type> {                                   \
+    using result_type = std::string;                                               \
+    std::string operator()(waymark::dsl::grammar::type const& p) const { return text; } \
+  };
+WAYMARK_INFO(keyword_parser, "'" + std::string(p.word) + "'")
+WAYMARK_INFO(punct_parser, "'" + std::string(p.symbol) + "'")
+WAYMARK_INFO(name_parser, std::string(p.what))
+WAYMARK_INFO(literal_parser, std::string(p.what))
+WAYMARK_INFO(plain_string_parser, std::string(p.what))
+WAYMARK_INFO(end_parser, std::string(p.what))
+WAYMARK_INFO(rule_id_parser, (static_cast<void>(p), std::string("a rule id")))
+WAYMARK_INFO(path_parser, (static_cast<void>(p), std::string("a path")))
+WAYMARK_INFO(collection_parser, (static_cast<void>(p), std::string("a kind or a date list")))
+WAYMARK_INFO(tier_number_parser, (static_cast<void>(p), std::string("a tier number (a whole number)")))
+WAYMARK_INFO(range_parser, (static_cast<void>(p), std::string("a range 'N..M'")))
+WAYMARK_INFO(compare_parser, (static_cast<void>(p), std::string("a comparison")))
+WAYMARK_INFO(arithmetic_parser, (static_cast<void>(p), std::string("'+' or '-'")))
+WAYMARK_INFO(is_word_parser, (static_cast<void>(p), std::string("'none', 'set', 'active' or a value")))
+WAYMARK_INFO(window_start_parser, (static_cast<void>(p), std::string("a window")))
+WAYMARK_INFO(misplaced_window_parser, (static_cast<void>(p), std::string("a window")))
+#undef WAYMARK_INFO
+template <typename Subject>
+struct get_info<waymark::dsl::grammar::scope_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(waymark::dsl::grammar::scope_directive<Subject> const& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<waymark::dsl::grammar::annotate_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(waymark::dsl::grammar::annotate_directive<Subject> const& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<waymark::dsl::grammar::counted_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(waymark::dsl::grammar::counted_directive<Subject> const& p) const { return what(p.subject); }
+};
+}  // namespace boost::spirit::x3
+
+namespace waymark::dsl::grammar {
+
+// ---------------------------------------------------------------------------------------------
+// Rule identities
+
+struct expr_class;
+struct arith_tail_class;
+struct primary_class;
+struct paren_class;
+struct current_tier_class;
+struct age_of_class;
+struct age_operand_class;
+struct aggregate_class;
+struct measure_class;
+struct quantified_class;
+struct binding_class;
+struct window_class;
+struct within_rest_class;
+struct around_class;
+struct period_class;
+struct duration_class;
+struct date_expr_class;
+struct value_expr_class;
+struct filter_class;
+struct condition_class;
+struct or_tail_class;
+struct and_chain_class;
+struct and_tail_class;
+struct not_chain_class;
+struct atom_class;
+struct exists_class;
+struct simple_class;
+struct suffix_class;
+struct compare_tail_class;
+struct is_tail_class;
+struct in_tail_class;
+struct membership_class;
+struct in_list_class;
+struct list_item_class;
+struct age_test_class;
+struct declaration_body_class;
+struct param_class;
+struct param_tail_class;
+struct rule_class;
+struct category_clause_class;
+struct severity_clause_class;
+struct severity_level_class;
+struct for_each_class;
+struct when_class;
+struct unless_class;
+struct after_when_class;
+struct after_unless_class;
+struct actions_class;
+struct action_class;
+struct rule_end_class;
+struct suggest_class;
+struct suggest_body_class;
+struct notify_class;
+struct cite_class;
+
+/// The declaration rule's identity carries the syntax-error handler (the classic X3 `on_error`).
+struct declaration_class {
+  template <typename Iterator, typename Exception, typename Context>
+  x3::error_handler_result on_error(Iterator&, Iterator const&, Exception const& failure, Context const& context) const {
+    ParseState& state = state_of(context);
+    report_expectation(state, static_cast<std::size_t>(failure.where() - state.base()), failure.which());
+    return x3::error_handler_result::fail;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+x3::rule<expr_class, Operand> const expr = "an expression";
+x3::rule<arith_tail_class, ArithmeticTail> const arith_tail = "'+' or '-'";
+x3::rule<primary_class, Operand> const primary = "an expression";
+x3::rule<paren_class, Operand> const paren = "'('";
+x3::rule<current_tier_class, CurrentTier> const current_tier = "'current tier'";
+x3::rule<age_of_class, AgeOf> const age_of = "'age of'";
+x3::rule<age_operand_class, Operand> const age_operand = "a path, a variable, 'today', a date or a parenthesised expression";
+x3::rule<aggregate_class, Aggregate> const aggregate = "an aggregate";
+x3::rule<measure_class, Measure> const measure = "an attendance measure";
+x3::rule<quantified_class, Quantified> const quantified = "a kind or a date list";
+x3::rule<binding_class, Quantified> const binding = "a kind";
+x3::rule<window_class, Window> const window = "a window";
+x3::rule<within_rest_class, Window> const within_rest = "a duration";
+x3::rule<around_class, Window> const around = "'after' or 'before'";
+x3::rule<period_class, bool> const period = "'term' or 'academic year'";
+x3::rule<duration_class, ExprPtr> const duration = "a duration";
+x3::rule<date_expr_class, ExprPtr> const date_expr = "a date";
+x3::rule<value_expr_class, ExprPtr> const value_expr = "an expression";
+x3::rule<filter_class, ConditionPtr> const filter = "a path, an 'is' test or a parenthesised condition";
+
+x3::rule<condition_class, ConditionPtr> const condition = "a condition";
+x3::rule<or_tail_class, LogicTail> const or_tail = "'or'";
+x3::rule<and_chain_class, ConditionPtr> const and_chain = "a condition";
+x3::rule<and_tail_class, LogicTail> const and_tail = "'and'";
+x3::rule<not_chain_class, NotChain> const not_chain = "a condition";
+x3::rule<atom_class, ConditionPtr> const atom = "a condition";
+x3::rule<exists_class, Exists> const exists = "'some' or 'no'";
+x3::rule<simple_class, Atom> const simple = "a condition";
+x3::rule<suffix_class, ConditionPtr> const suffix = "a comparison";
+x3::rule<compare_tail_class, ConditionPtr> const compare_tail = "a comparison";
+x3::rule<is_tail_class, IsTest> const is_tail = "'is'";
+x3::rule<in_tail_class, ConditionPtr> const in_tail = "'in'";
+x3::rule<membership_class, ConditionPtr> const membership = "a list '[...]' or a range 'N..M'";
+x3::rule<in_list_class, InList> const in_list = "'['";
+x3::rule<list_item_class, ListItem> const list_item = "a value";
+x3::rule<age_test_class, AgeTest> const age_test = "'older than' or 'within last'";
+
+declaration_type const declaration_rule = "a declaration";
+x3::rule<declaration_body_class, Declaration> const declaration_body = "'rule' or 'param'";
+x3::rule<param_class, Param> const param_decl = "'param'";
+x3::rule<param_tail_class, std::optional<Literal>> const param_tail =
+    "a description (a string), or a new 'rule' or 'param'";
+x3::rule<rule_class, Rule> const rule_decl = "'rule'";
+x3::rule<category_clause_class, Name> const category_clause = "'category'";
+x3::rule<severity_clause_class, SeverityClause> const severity_clause = "'severity'";
+x3::rule<severity_level_class, SeverityClause> const severity_level = "'low', 'medium', 'high' or 'urgent'";
+x3::rule<for_each_class, ForEach> const for_each_clause = "'for each'";
+x3::rule<when_class, Clause> const when_clause = "'when'";
+x3::rule<unless_class, Clause> const unless_clause = "'unless'";
+x3::rule<after_when_class, RuleTail> const after_when = "'and', 'or', 'unless' or an action ('suggest' or 'notify')";
+x3::rule<after_unless_class, RuleTail> const after_unless = "'and', 'or' or an action ('suggest' or 'notify')";
+x3::rule<actions_class, RuleTail> const actions = "an action ('suggest' or 'notify')";
+x3::rule<action_class, Action> const action = "an action ('suggest' or 'notify')";
+x3::rule<rule_end_class, std::optional<Literal>> const rule_end = "another action, 'cite', or a new 'rule' or 'param'";
+x3::rule<suggest_class, Suggest> const suggest = "'suggest'";
+x3::rule<suggest_body_class, Suggest> const suggest_body = "'tier' or the text of the suggestion (a string)";
+x3::rule<notify_class, Notify> const notify = "'notify'";
+x3::rule<cite_class, Literal> const cite_clause = "'cite'";
+
+/// A text with `{expr}` interpolations (rule titles and `suggest` texts, language.md §2 and §6).
+/// Each interpolation is parsed with the expression rule over its braces' contents.
+struct text_parser : x3::parser<text_parser> {
+  using attribute_type = Text;
+  static bool const has_attribute = true;
+  std::string_view what;
+  constexpr explicit text_parser(std::string_view w) : what(w) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Target>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Target& target) const {
+    ParseState& state = state_of(context);
+    const std::string_view text(state.base(), static_cast<std::size_t>(last - state.base()));
+    Iterator at = first;
+    x3::skip_over(at, last, context);
+    const std::size_t pos = static_cast<std::size_t>(at - state.base());
+    lexer::ScannedText scanned = lexer::scan_text(text, pos);
+    if (!scanned.found) return false;
+    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    Text out;
+    out.source = std::string(text.substr(pos, scanned.end - pos));
+    out.span = span_at(pos, scanned.end);
+    for (lexer::TextPiece& piece : scanned.pieces) {
+      TextPart part;
+      part.span = span_at(piece.begin, piece.end);
+      if (piece.interpolation) {
+        part.expr = interpolation(state, context, text, piece.begin + 1, piece.end - 1);
+      } else {
+        part.text = std::move(piece.text);
+      }
+      out.parts.push_back(std::move(part));
+    }
+    first = state.base() + scanned.end;
+    assign(target, std::move(out));
+    return true;
+  }
+
+  template <typename Context>
+  ExprPtr interpolation(ParseState& state, Context const& context, std::string_view text, std::size_t begin,
+                        std::size_t close) const {
+    struct Restore {
+      ParseState& state;
+      int depth;
+      ~Restore() { state.depth = depth; }
+    } restore{state, state.depth};
+    if (++state.depth > lexer::max_nesting) {
+      fail(state, {begin - 1, begin, "nested too deeply (more than " + std::to_string(lexer::max_nesting) + " levels)"});
+    }
+    // A `#` here is not a comment (we are inside a string), and not part of any expression.
+    const std::size_t hash = text.find('#', begin);
+    if (hash < close) fail(state, {hash, hash + 1, "a '#' cannot appear in an interpolation"});
+    const std::string_view inside = text.substr(0, close);
+    const std::size_t start = lexer::skip_blank(inside, begin);
+    iterator_type it = state.base() + begin;
+    Operand value;
+    if (!expr.parse(it, state.base() + close, context, x3::unused, value)) {
+      fail(state, {start, start == close ? close + 1 : lexer::token_end(inside, start), "expected an expression after '{'"});
+    }
+    const std::size_t rest = lexer::skip_blank(inside, static_cast<std::size_t>(it - state.base()));
+    if (rest != close) {
+      fail(state, {rest, lexer::token_end(inside, rest),
+                   "expected '}' after '" + lexer::previous_token(text, rest, *state.comments) + "'"});
+    }
+    try {
+      return as_expression(std::move(value));
+    } catch (SyntaxError& e) {
+      fail(state, std::move(e.problem));
+    }
+  }
+};
+
+}  // namespace waymark::dsl::grammar
+
+namespace boost::spirit::x3 {
+template <>
+struct get_info<waymark::dsl::grammar::text_parser> {
+  using result_type = std::string;
+  std::string operator()(waymark::dsl::grammar::text_parser const& p) const { return std::string(p.what); }
+};
+}  // namespace boost::spirit::x3
+
+namespace waymark::dsl::grammar {
+
+// The tokens, named by what their positions expect.
+inline constexpr name_parser variable_name{NameKind::identifier, "a variable"};
+inline constexpr name_parser parameter_name{NameKind::identifier, "a parameter name"};
+inline constexpr name_parser name_reference{NameKind::identifier, "a name"};
+inline constexpr name_parser kind_name{NameKind::vocabulary, "a kind"};
+inline constexpr name_parser field_name{NameKind::vocabulary, "a field"};
+inline constexpr name_parser role_name{NameKind::vocabulary, "a role"};
+inline constexpr name_parser category_name{NameKind::vocabulary, "a category"};
+inline constexpr name_parser filter_subject{NameKind::vocabulary, "a variable"};
+inline constexpr name_parser enum_value{NameKind::vocabulary, "a value"};
+inline constexpr rule_id_parser rule_id{};
+inline constexpr path_parser path{};
+inline constexpr collection_parser collection{};
+inline constexpr literal_parser literal{false, "a value"};
+inline constexpr literal_parser parameter_value{false, "a value (a number, percent, date, duration, string, true or false)"};
+inline constexpr literal_parser date_literal{true, "a date"};
+inline constexpr plain_string_parser description{"a description (a string)"};
+inline constexpr plain_string_parser cite_text{"the source in the guidance (a string)"};
+inline constexpr text_parser title_text{"a title (a string)"};
+inline constexpr text_parser suggest_text{"the text of the suggestion (a string)"};
+inline constexpr tier_number_parser tier_number{};
+inline constexpr range_parser range{};
+inline constexpr compare_parser compare_op{};
+inline constexpr arithmetic_parser arithmetic_op{};
+inline constexpr is_word_parser is_word{};
+inline constexpr end_parser end_of_declaration{"a new 'rule' or 'param'"};
+inline constexpr window_start_parser window_start{};
+inline constexpr misplaced_window_parser misplaced_window{};
+
+// ---------------------------------------------------------------------------------------------
+// Expressions (language.md §4)
+
+inline auto const take = [](auto& value, auto& attribute) { value = std::move(attribute); };
+inline auto const wrap = [](Operand& value, auto& node) { value = operand_of(Expr{std::move(node)}); };
+inline auto const to_expression = [](ExprPtr& value, Operand& operand) { value = as_expression(std::move(operand)); };
+
+auto const expr_def = scope[primary[act(take)] >> *arith_tail[act([](Operand& value, ArithmeticTail& tail) {
+  value = make_arithmetic(std::move(value), std::move(tail));
+})]];
+
+// Each operator of a chain nests its left operand one level deeper in the tree, so it counts.
+auto const arith_tail_def = counted(arithmetic_op)[act([](ArithmeticTail& value, ArithmeticToken& op) {
+  value.op = op.op;
+  value.operator_span = op.span;
+})] > primary[act([](ArithmeticTail& value, Operand& rhs) { value.rhs = std::move(rhs); })];
+
+auto const today = kw("today")[act([](Operand& value, Span& at) { value = operand_of(Expr{Today{at}}); })];
+auto const name_ref =
+    name_reference[act([](Operand& value, Name& name) { value = operand_of(Expr{NameRef{std::move(name)}}); })];
+
+// Paths first: a path's root may be any word (`pupil.age`, `tier.level`), keywords included.
+auto const primary_def = path[act(wrap)] | today | current_tier[act(wrap)] | age_of[act(wrap)] |
+                         aggregate[act(wrap)] | measure[act(wrap)] | paren[act(take)] | literal[act(wrap)] | name_ref;
+
+auto const paren_def = scope[counted(punct("("))[act([](Operand& value, Span& open) { value.span = open; })] >
+                             condition[act([](Operand& value, ConditionPtr& inner) { value.group = std::move(inner); })] >
+                             punct(")")[act([](Operand& value, Span& close) { value.span.end = close.end; })]];
+
+auto const current_tier_body = (kw("current") > kw("tier")) >>
+                              -kw("start")[act([](CurrentTier& value, Span&) { value.start = true; })];
+auto const current_tier_def = annotate[current_tier_body];
+
+// language.md §4: `age of` takes a path, a variable, `today`, a date or a parenthesised expression.
+auto const age_of_body = scope[counted(kw("age")) > kw("of") >
+                              age_operand[act([](AgeOf& value, Operand& operand) {
+                                value.operand = as_expression(std::move(operand));
+                              })]];
+auto const age_of_def = annotate[age_of_body];
+
+auto const age_operand_def = path[act(wrap)] | today | date_literal[act(wrap)] | paren[act(take)] | name_ref;
+
+inline auto set_aggregate(AggregateOp op) {
+  return act([op](Aggregate& value, Span&) { value.op = op; });
+}
+auto const over = act([](Aggregate& value, Quantified& q) { value.over = std::move(q); });
+
+auto const aggregate_body =
+    (kw("count")[set_aggregate(AggregateOp::count)] > kw("of") > quantified[over]) |
+    ((kw("total")[set_aggregate(AggregateOp::total)] | kw("max")[set_aggregate(AggregateOp::max)] |
+      kw("min")[set_aggregate(AggregateOp::min)]) >
+     field_name[act([](Aggregate& value, Name& field) { value.field = std::move(field); })] > kw("of") >
+     quantified[over]);
+auto const aggregate_def = annotate[aggregate_body];
+
+inline auto set_measure(MeasureKind kind) {
+  return act([kind](Measure& value, Span&) { value.kind = kind; });
+}
+
+// language.md §4: fixed phrases are tried before their prefixes; §7: streaks take no window.
+auto const measure_body =
+    (((kw("unauthorised")[set_measure(MeasureKind::unauthorised_absence)] > kw("absence")) >>
+      -kw("streak")[set_measure(MeasureKind::unauthorised_absence_streak)]) |
+     (kw("absence")[set_measure(MeasureKind::absence)] >> -kw("streak")[set_measure(MeasureKind::absence_streak)]) |
+     (kw("sessions")[set_measure(MeasureKind::sessions_missed)] > kw("missed")) |
+     kw("attendance")[set_measure(MeasureKind::attendance)]) >>
+    -window[act([](Measure& value, Window& w, ParseState& state) {
+      if (value.kind == MeasureKind::absence_streak || value.kind == MeasureKind::unauthorised_absence_streak) {
+        fail(state, {w.span.begin, w.span.end, "a streak takes no window: it always ends at the latest school day"});
+      }
+      value.window = std::move(w);
+    })];
+auto const measure_def = annotate[measure_body];
+
+auto const set_window = act([](Quantified& value, Window& w) { value.window = std::move(w); });
+auto const set_filter = act([](Quantified& value, ConditionPtr& f) { value.filter = std::move(f); });
+
+auto const quantified_body = collection[act([](Quantified& value, CollectionSource& source) {
+  value.source = std::move(source);
+})] >> -variable_name[act([](Quantified& value, Name& name) { value.variable = std::move(name); })] >>
+                            -window[set_window] >> -(kw("where") > filter[set_filter]);
+auto const quantified_def = annotate[quantified_body];
+
+// `for each KIND VAR [WINDOW] [where FILTER]`: the variable is required.
+auto const binding_body =
+    kind_name[act([](Quantified& value, Name& kind) { value.source = CollectionSource{kind, std::nullopt, kind.span}; })] >
+    (variable_name[act([](Quantified& value, Name& name) { value.variable = std::move(name); })] >> -window[set_window] >>
+     -(kw("where") > filter[set_filter]));
+auto const binding_def = annotate[binding_body];
+
+inline auto set_window_kind(WindowKind kind) {
+  return act([kind](Window& value, Span&) { value.kind = kind; });
+}
+
+auto const window_body =
+    scope[counted(window_start) >>
+          ((kw("within") > within_rest[act(take)]) |
+           (kw("after")[set_window_kind(WindowKind::after)] >
+            date_expr[act([](Window& value, ExprPtr& t) { value.first = std::move(t); })]) |
+           (kw("before")[set_window_kind(WindowKind::before)] >
+            date_expr[act([](Window& value, ExprPtr& t) { value.first = std::move(t); })]) |
+           // language.md §4: the first `and` after A belongs to `between`.
+           (kw("between")[set_window_kind(WindowKind::between)] >
+            date_expr[act([](Window& value, ExprPtr& a) { value.first = std::move(a); })] > kw("and") >
+            date_expr[act([](Window& value, ExprPtr& b) { value.second = std::move(b); })]) |
+           ((kw("in") >> (kw("this")[set_window_kind(WindowKind::this_term)] |
+                          kw("previous")[set_window_kind(WindowKind::previous_term)])) >
+            period[act([](Window& value, bool academic_year) {
+              if (!academic_year) return;
+              value.kind = value.kind == WindowKind::this_term ? WindowKind::this_academic_year
+                                                               : WindowKind::previous_academic_year;
+            })])) ];
+auto const window_def = annotate[window_body];
+
+auto const within_rest_def =
+    (kw("last")[set_window_kind(WindowKind::within_last)] >
+     duration[act([](Window& value, ExprPtr& d) { value.duration = std::move(d); })]) |
+    (duration[act([](Window& value, ExprPtr& d) { value.duration = std::move(d); })] >
+     around[act([](Window& value, Window& tail) {
+       value.kind = tail.kind;
+       value.first = std::move(tail.first);
+     })]);
+
+auto const around_def = (kw("after")[set_window_kind(WindowKind::within_after)] |
+                         kw("before")[set_window_kind(WindowKind::within_before)]) >
+                        date_expr[act([](Window& value, ExprPtr& t) { value.first = std::move(t); })];
+
+auto const period_def = kw("term")[act([](bool& value, Span&) { value = false; })] |
+                        (kw("academic")[act([](bool& value, Span&) { value = true; })] > kw("year"));
+
+auto const duration_def = primary[act(to_expression)];
+auto const date_expr_def = expr[act(to_expression)];
+auto const value_expr_def = expr[act(to_expression)];
+
+// language.md §4: `where` takes a path, an `is` test on a path or a variable, or a parenthesised
+// condition, and nothing else.
+auto const retest = act([](ConditionPtr& value, IsTest& test) {
+  ExprPtr subject = std::move(std::get<Truth>(value->node).value);
+  value = with_subject(condition_of(std::move(test)), std::move(subject));
+});
+auto const filter_def =
+    paren[act([](ConditionPtr& value, Operand& group) { value = parenthesised_condition(std::move(group)); })] |
+    (path[act([](ConditionPtr& value, Path& p) {
+       const Span span = p.span;
+       value = condition_of(Truth{std::make_unique<Expr>(Expr{std::move(p)}), span});
+     })] >>
+     -is_tail[retest]) |
+    (filter_subject[act([](ConditionPtr& value, Name& name) {
+       const Span span = name.span;
+       value = condition_of(Truth{std::make_unique<Expr>(Expr{NameRef{std::move(name)}}), span});
+     })] >>
+     is_tail[retest]);
+
+// ---------------------------------------------------------------------------------------------
+// Conditions (language.md §4): or < and < not < atoms
+
+auto const condition_def = and_chain[act(take)] >> *or_tail[act([](ConditionPtr& value, LogicTail& tail) {
+  value = make_logical(std::move(value), LogicOp::or_, std::move(tail));
+})];
+
+auto const or_tail_def = kw("or")[act([](LogicTail& value, Span& at) { value.keyword = at; })] >
+                         and_chain[act([](LogicTail& value, ConditionPtr& c) { value.operand = std::move(c); })];
+
+auto const and_chain_def =
+    not_chain[act([](ConditionPtr& value, NotChain& chain) { value = make_not(std::move(chain)); })] >>
+    *and_tail[act([](ConditionPtr& value, LogicTail& tail) {
+      value = make_logical(std::move(value), LogicOp::and_, std::move(tail));
+    })];
+
+auto const and_tail_def = kw("and")[act([](LogicTail& value, Span& at) { value.keyword = at; })] >
+                          not_chain[act([](LogicTail& value, NotChain& chain) { value.operand = make_not(std::move(chain)); })];
+
+auto const push_not = act([](NotChain& value, Span& at) { value.nots.push_back(at); });
+auto const set_operand = act([](NotChain& value, ConditionPtr& c) { value.operand = std::move(c); });
+
+auto const not_chain_def = scope[((counted(kw("not"))[push_not] >> *counted(kw("not"))[push_not]) > atom[set_operand]) |
+                                 atom[set_operand]];
+
+auto const atom_def = exists[act([](ConditionPtr& value, Exists& e) { value = condition_of(std::move(e)); })] |
+                      simple[act([](ConditionPtr& value, Atom& a) { value = make_atom(std::move(a)); })];
+
+auto const exists_body = (kw("some")[act([](Exists& value, Span&) { value.some = true; })] |
+                         kw("no")[act([](Exists& value, Span&) { value.some = false; })]) >
+                        quantified[act([](Exists& value, Quantified& q) { value.over = std::move(q); })];
+auto const exists_def = annotate[exists_body];
+
+auto const simple_def = expr[act([](Atom& value, Operand& subject) { value.subject = std::move(subject); })] >>
+                        -suffix[act([](Atom& value, ConditionPtr& s) { value.suffix = std::move(s); })];
+
+auto const suffix_def = compare_tail[act(take)] |
+                        is_tail[act([](ConditionPtr& value, IsTest& test) { value = condition_of(std::move(test)); })] |
+                        misplaced_window | in_tail[act(take)] |
+                        age_test[act([](ConditionPtr& value, AgeTest& test) { value = condition_of(std::move(test)); })];
+
+auto const compare_tail_def =
+    compare_op[act([](ConditionPtr& value, CompareToken& op) {
+      value = condition_of(Comparison{op.op, nullptr, nullptr, op.span, op.span});
+    })] >
+    value_expr[act([](ConditionPtr& value, ExprPtr& rhs) {
+      auto& comparison = std::get<Comparison>(value->node);
+      comparison.span.end = span_of(*rhs).end;
+      comparison.rhs = std::move(rhs);
+    })];
+
+auto const is_tail_def = (kw("is")[act([](IsTest& value, Span& at) { value.span = at; })] >>
+                          -kw("not")[act([](IsTest& value, Span&) { value.negated = true; })]) >
+                         is_word[act([](IsTest& value, IsWord& word) {
+                           value.kind = word.kind;
+                           value.value = std::move(word.value);
+                           value.keyword_span = word.span;
+                           value.span.end = word.span.end;
+                         })];
+
+auto const in_tail_def = kw("in") > membership[act(take)];
+
+auto const membership_def =
+    in_list[act([](ConditionPtr& value, InList& list) { value = condition_of(std::move(list)); })] | range[act(take)];
+
+auto const push_item = act([](InList& value, ListItem& item) { value.items.push_back(std::move(item)); });
+auto const in_list_def = punct("[")[act([](InList& value, Span& open) { value.span = open; })] >
+                         (list_item[push_item] >> *(punct(",") > list_item[push_item])) >
+                         punct("]")[act([](InList& value, Span& close) { value.span.end = close.end; })];
+
+auto const list_item_def = literal[act([](ListItem& value, Literal& l) { value = std::move(l); })] |
+                           enum_value[act([](ListItem& value, Name& n) { value = std::move(n); })];
+
+auto const set_age_duration = act([](AgeTest& value, ExprPtr& d) {
+  value.span.end = span_of(*d).end;
+  value.duration = std::move(d);
+});
+auto const age_test_def =
+    (kw("older")[act([](AgeTest& value, Span& at) { value.older = true; value.span = at; })] > kw("than") >
+     duration[set_age_duration]) |
+    (kw("within")[act([](AgeTest& value, Span& at) { value.older = false; value.span = at; })] > kw("last") >
+     duration[set_age_duration]);
+
+// ---------------------------------------------------------------------------------------------
+// Declarations (language.md §3)
+
+auto const declaration_rule_def = x3::eps > declaration_body[act(take)];
+
+auto const declaration_body_def = rule_decl[act([](Declaration& value, Rule& r) { value = std::move(r); })] |
+                                  param_decl[act([](Declaration& value, Param& p) { value = std::move(p); })];
+
+auto const param_decl_body = kw("param") > parameter_name[act([](Param& value, Name& n) { value.name = std::move(n); })] >
+                            punct("=") > parameter_value[act([](Param& value, Literal& l) { value.value = std::move(l); })] >
+                            param_tail[act([](Param& value, std::optional<Literal>& d) { value.description = std::move(d); })];
+auto const param_decl_def = annotate[param_decl_body];
+
+auto const param_tail_def =
+    (description[act([](std::optional<Literal>& value, Literal& d) { value = std::move(d); })] > end_of_declaration) |
+    end_of_declaration;
+
+auto const rule_decl_body =
+    (kw("rule")[act([](Rule&, Span&, ParseState& state) {
+       state.phase = ClausePhase::title;
+       state.in_rule = true;
+     })] >
+     rule_id[act([](Rule& value, Name& id) { value.id = std::move(id); })] >
+     title_text[act([](Rule& value, Text& t) { value.title = std::move(t); })]) >>
+    -category_clause[act([](Rule& value, Name& c) { value.category = std::move(c); })] >>
+    -severity_clause[act([](Rule& value, SeverityClause& s) { value.severity = s; })] >>
+    -for_each_clause[act([](Rule& value, ForEach& f) { value.for_each = std::move(f); })] >
+    when_clause[act([](Rule& value, Clause& c) {
+      value.when = std::move(c.condition);
+      value.when_span = c.keyword;
+    })] >
+    after_when[act([](Rule& value, RuleTail& tail) {
+      if (tail.unless) {
+        value.unless = std::move(tail.unless->condition);
+        value.unless_span = tail.unless->keyword;
+      }
+      value.actions = std::move(tail.actions);
+      value.cite = std::move(tail.cite);
+    })];
+auto const rule_decl_def = annotate[rule_decl_body];
+
+auto const category_clause_def = kw("category") > category_name[act([](Name& value, Name& n, ParseState& state) {
+                                   value = std::move(n);
+                                   state.phase = ClausePhase::category;
+                                 })];
+
+auto const severity_clause_def = kw("severity") > severity_level[act([](SeverityClause& value, SeverityClause& s,
+                                                                         ParseState& state) {
+                                   value = s;
+                                   state.phase = ClausePhase::severity;
+                                 })];
+
+inline auto set_severity(SeverityLevel level) {
+  return act([level](SeverityClause& value, Span& at) {
+    value.level = level;
+    value.span = at;
+  });
+}
+auto const severity_level_def =
+    kw("low")[set_severity(SeverityLevel::low)] | kw("medium")[set_severity(SeverityLevel::medium)] |
+    kw("high")[set_severity(SeverityLevel::high)] | kw("urgent")[set_severity(SeverityLevel::urgent)];
+
+auto const for_each_clause_body = kw("for") > kw("each") >
+                                 binding[act([](ForEach& value, Quantified& q, ParseState& state) {
+                                   value.binding = std::move(q);
+                                   state.phase = ClausePhase::for_each;
+                                 })];
+auto const for_each_clause_def = annotate[for_each_clause_body];
+
+auto const when_clause_def = kw("when")[act([](Clause& value, Span& at) { value.keyword = at; })] >
+                             condition[act([](Clause& value, ConditionPtr& c) { value.condition = std::move(c); })];
+
+auto const unless_clause_def = kw("unless")[act([](Clause& value, Span& at) { value.keyword = at; })] >
+                               condition[act([](Clause& value, ConditionPtr& c) { value.condition = std::move(c); })];
+
+auto const after_when_def =
+    (unless_clause[act([](RuleTail& value, Clause& c) { value.unless = std::move(c); })] >
+     after_unless[act([](RuleTail& value, RuleTail& rest) {
+       value.actions = std::move(rest.actions);
+       value.cite = std::move(rest.cite);
+     })]) |
+    actions[act(take)];
+
+auto const after_unless_def = actions[act(take)];
+
+// language.md §3: at least one action, kept in written order, then an optional `cite`.
+auto const actions_def = +action[act([](RuleTail& value, Action& a) { value.actions.push_back(std::move(a)); })] >
+                         rule_end[act([](RuleTail& value, std::optional<Literal>& c) { value.cite = std::move(c); })];
+
+auto const action_def = suggest[act([](Action& value, Suggest& s) { value = std::move(s); })] |
+                        notify[act([](Action& value, Notify& n) { value = std::move(n); })];
+
+auto const rule_end_def =
+    (cite_clause[act([](std::optional<Literal>& value, Literal& c) { value = std::move(c); })] > end_of_declaration) |
+    end_of_declaration;
+
+auto const suggest_whole = kw("suggest") > suggest_body[act(take)];
+auto const suggest_def = annotate[suggest_whole];
+
+auto const set_suggest_text = act([](Suggest& value, Text& t) { value.text = std::move(t); });
+auto const suggest_body_def = (kw("tier") > tier_number[act([](Suggest& value, TierNumber& n) {
+                                 value.tier = n.value;
+                                 value.tier_span = n.span;
+                               })] > suggest_text[set_suggest_text]) |
+                              suggest_text[set_suggest_text];
+
+auto const notify_body = kw("notify") > role_name[act([](Notify& value, Name& role) { value.role = std::move(role); })];
+auto const notify_def = annotate[notify_body];
+
+auto const cite_clause_def = kw("cite") > cite_text[act(take)];
+
+BOOST_SPIRIT_DEFINE(expr, arith_tail, primary, paren, current_tier, age_of, age_operand, aggregate, measure, quantified,
+                    binding, window, within_rest, around, period, duration, date_expr, value_expr, filter)
+BOOST_SPIRIT_DEFINE(condition, or_tail, and_chain, and_tail, not_chain, atom, exists, simple, suffix, compare_tail,
+                    is_tail, in_tail, membership, in_list, list_item, age_test)
+BOOST_SPIRIT_DEFINE(declaration_rule, declaration_body, param_decl, param_tail, rule_decl, category_clause,
+                    severity_clause, severity_level, for_each_clause, when_clause, unless_clause, after_when,
+                    after_unless, actions, action, rule_end, suggest, suggest_body, notify, cite_clause)
+
+inline declaration_type const& declaration() { return declaration_rule; }
+
+}  // namespace waymark::dsl::grammar
+
