@@ -11,5 +11,7 @@ using Action = std::function<int()>;
 
 Action add_check_command(CLI::App& app);
 Action add_fmt_command(CLI::App& app);
+Action add_run_command(CLI::App& app);
+Action add_explain_command(CLI::App& app);
 
 }  // namespace waymark::cli

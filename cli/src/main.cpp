@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Waymark: decision support for the graduated response in English schools", "waymark"};
   app.require_subcommand(1);
   app.footer("Run 'waymark COMMAND --help' for a command's options and an example.");
-  const std::vector<Action> actions{add_check_command(app), add_fmt_command(app)};
+  const std::vector<Action> actions{add_check_command(app), add_fmt_command(app), add_run_command(app),
+                                    add_explain_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

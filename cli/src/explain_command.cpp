@@ -1,0 +1,88 @@
+// `waymark explain --pack PACK --cases PATH... --pupil ID [--rule RULE] [--as-of DATE]` (cli.md):
+// why each flag of a pupil fired; with --rule, why that rule did or did not fire, per binding.
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "pipeline.hpp"
+
+namespace waymark::cli {
+
+void add_case_options(CLI::App* cmd, std::vector<std::string>& cases);
+
+namespace {
+
+struct ExplainOptions {
+  std::string pack;
+  std::vector<std::string> cases;
+  std::string pupil;
+  std::string rule;
+  std::string as_of;
+};
+
+int run_explain(const ExplainOptions& options) {
+  dsl::SourceSet sources;
+  dsl::Diagnostics diagnostics;
+  auto fail = [&](int code) {
+    print_diagnostics(std::cerr, diagnostics, sources, false);
+    return code;
+  };
+  const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
+  if (!as_of) return fail(exit_usage);
+  std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
+  if (!ready) return fail(exit_input);
+  std::optional<engine::Caseload> caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+  if (!caseload || !select_pupils(*caseload, {options.pupil}, diagnostics)) return fail(exit_input);
+  const engine::Pupil& pupil = caseload->pupils.front();
+  const engine::PackIdentity& identity = ready->compiled->identity();
+  std::string text;
+  if (!options.rule.empty()) {
+    const auto explanations = engine::explain_rule(*ready->compiled, pupil, *as_of, options.rule);
+    if (!explanations) {
+      diagnostics.error({}, "unknown-rule",
+                        "no enabled rule '" + options.rule + "' in pack " + identity.name +
+                            dsl::did_you_mean(options.rule, ready->compiled->rule_ids()));
+      return fail(exit_usage);
+    }
+    if (explanations->empty()) {
+      text = "rule " + options.rule + ": no binding to try for pupil " + pupil.id() + " as of " + as_of->iso() +
+             " (no record passed the 'for each' window and filter), so it did not fire\n";
+    }
+    for (std::size_t i = 0; i < explanations->size(); ++i) {
+      text += (i > 0 ? "\n" : "") + engine::explanation_text((*explanations)[i], identity);
+    }
+  } else {
+    const engine::PupilResult result = engine::evaluate_pupil(*ready->compiled, pupil, *as_of);
+    if (result.flags.empty()) {
+      text = "pupil " + pupil.id() + " has no flags as of " + as_of->iso() +
+             "; use --rule RULE to see why a rule did not fire\n";
+    }
+    for (std::size_t i = 0; i < result.flags.size(); ++i) {
+      const engine::Flag& f = result.flags[i];
+      text += (i > 0 ? "\n" : "") + std::string("flag: ") + f.title + "\n" + engine::explanation_text(f.explanation, identity);
+    }
+  }
+  std::cout << text << std::flush;
+  return exit_ok;
+}
+
+}  // namespace
+
+Action add_explain_command(CLI::App& app) {
+  auto options = std::make_shared<ExplainOptions>();
+  CLI::App* cmd = app.add_subcommand("explain", "Explain why a pupil's flags fired, or why a rule did or did not fire");
+  cmd->footer(
+      "Example:\n  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --as-of 2025-11-17\n"
+      "  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --rule england/persistent-absence\n\n"
+      "Exit codes: 0 done, 2 wrong usage (an unknown rule), 3 a pack or case file could not be loaded.");
+  cmd->add_option("--pack", options->pack, "The pack: a folder path or a name")->required();
+  add_case_options(cmd, options->cases);
+  cmd->add_option("--pupil", options->pupil, "The pupil's id")->required();
+  cmd->add_option("--rule", options->rule, "A rule id (qualified, or without its pack)");
+  cmd->add_option("--as-of", options->as_of, "Evaluate as known on this date (YYYY-MM-DD); default today");
+  return [options, cmd]() -> int { return cmd->parsed() ? run_explain(*options) : -1; };
+}
+
+}  // namespace waymark::cli

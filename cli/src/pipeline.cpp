@@ -1,0 +1,64 @@
+#include "pipeline.hpp"
+
+#include <ctime>
+#include <set>
+
+#include "pack_search.hpp"
+#include "waymark/engine/case_loader.hpp"
+
+namespace waymark::cli {
+
+std::unique_ptr<ReadyPack> prepare_pack(const std::string& name_or_path, dsl::SourceSet& sources,
+                                        dsl::Diagnostics& diagnostics) {
+  std::optional<dsl::RulePack> pack = dsl::load_pack(name_or_path, pack_search(), sources, diagnostics);
+  if (!pack || diagnostics.has_errors()) return nullptr;
+  auto ready = std::make_unique<ReadyPack>();
+  ready->pack = std::move(*pack);
+  ready->checked = dsl::check(ready->pack, sources, diagnostics);
+  if (diagnostics.has_errors()) return nullptr;
+  std::optional<engine::Calendar> calendar = engine::load_pack_calendar(ready->pack, sources, diagnostics);
+  if (!calendar) return nullptr;
+  ready->compiled.emplace(engine::compile(ready->pack, ready->checked, sources, std::move(*calendar)));
+  return ready;
+}
+
+std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,
+                                           dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
+  engine::CaseLoader loader(vocabulary);
+  bool ok = true;
+  for (const std::string& path : paths) ok = loader.add_path(path, sources, diagnostics) && ok;
+  if (!ok || diagnostics.has_errors()) return std::nullopt;
+  return loader.finish();
+}
+
+std::optional<dsl::Date> parse_as_of(const std::string& text, dsl::Diagnostics& diagnostics) {
+  if (text.empty()) {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return dsl::Date::from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+  }
+  std::optional<dsl::Date> d = dsl::Date::parse_iso(text);
+  if (!d) diagnostics.error({}, "usage", "--as-of takes a date as YYYY-MM-DD, not '" + text + "'");
+  return d;
+}
+
+bool select_pupils(engine::Caseload& caseload, const std::vector<std::string>& ids, dsl::Diagnostics& diagnostics) {
+  if (ids.empty()) return true;
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  bool ok = true;
+  for (const std::string& id : wanted) {
+    if (caseload.find(id) == nullptr) {
+      diagnostics.error({}, "unknown-pupil", "no pupil '" + id + "' in the cases given");
+      ok = false;
+    }
+  }
+  std::vector<engine::Pupil> kept;
+  for (engine::Pupil& p : caseload.pupils) {
+    if (wanted.count(p.id()) != 0) kept.push_back(std::move(p));
+  }
+  caseload.pupils = std::move(kept);
+  return ok;
+}
+
+}  // namespace waymark::cli

@@ -1,0 +1,38 @@
+#pragma once
+// The stages every evaluating command wires together: load pack -> check -> compile, and load
+// cases -> caseload. Problems are diagnostics; a failed stage stops the command with exit code 3.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "waymark/dsl/check.hpp"
+#include "waymark/dsl/rule_pack.hpp"
+#include "waymark/engine/evaluate.hpp"
+#include "waymark/engine/pupil.hpp"
+
+namespace waymark::cli {
+
+/// A pack ready to evaluate, with everything its diagnostics and explanations point into.
+struct ReadyPack {
+  dsl::RulePack pack;
+  dsl::CheckedPack checked;
+  std::optional<engine::CompiledPack> compiled;
+};
+
+/// Loads, checks and compiles a pack; nothing (with diagnostics) if any stage reports an error.
+std::unique_ptr<ReadyPack> prepare_pack(const std::string& name_or_path, dsl::SourceSet& sources,
+                                        dsl::Diagnostics& diagnostics);
+
+/// Loads case files and folders (YAML, or the CSV form) in the pack's vocabulary; nothing on any error.
+std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,
+                                           dsl::SourceSet& sources, dsl::Diagnostics& diagnostics);
+
+/// Parses `--as-of` (default: today's date); nothing, with a diagnostic, when it is not a date.
+std::optional<dsl::Date> parse_as_of(const std::string& text, dsl::Diagnostics& diagnostics);
+
+/// Keeps only the pupils named (in the order of the caseload); an unknown id is an error.
+bool select_pupils(engine::Caseload& caseload, const std::vector<std::string>& ids, dsl::Diagnostics& diagnostics);
+
+}  // namespace waymark::cli

@@ -1,0 +1,23 @@
+#pragma once
+// The output formats of `waymark run` (cli.md): text for a SENCO, JSON for programs, CSV for
+// spreadsheets. Each is a pure function of the run, so identical runs give identical bytes.
+
+#include <string>
+
+#include "waymark/engine/pupil.hpp"
+#include "waymark/engine/result.hpp"
+
+namespace waymark::cli {
+
+struct ReportOptions {
+  bool explain = false;  // JSON: add each flag's explanation tree
+  bool redact = false;   // never print names (case-records.md §5)
+  bool colour = false;   // text: only at a terminal
+};
+
+std::string json_report(const engine::RunResult& run, const ReportOptions& options);
+std::string csv_report(const engine::RunResult& run);
+/// The SENCO's view: pupils needing attention first, plain words, deadlines in the due list.
+std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options);
+
+}  // namespace waymark::cli

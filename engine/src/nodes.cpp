@@ -1,0 +1,498 @@
+// Evaluation of compiled nodes, exactly as language.md §4-7 says: as-of truncation, anchors, every
+// window, none propagation (a comparison with none is false), deadlines that pend, and streaks.
+
+#include "nodes.hpp"
+
+namespace waymark::engine::detail {
+
+using dsl::Date;
+using dsl::Rational;
+
+// ---------------------------------------------------------------- helpers
+
+std::optional<Date> add_duration(const Context& ctx, Date date, const dsl::Duration& d, int sign) {
+  const std::int64_t n = d.count * sign;
+  // Durations are whole numbers of at most nine digits (the parser's limit), so these fit.
+  switch (d.unit) {
+    case dsl::DurationUnit::day: return date.plus_days(static_cast<std::int32_t>(n));
+    case dsl::DurationUnit::week: return date.plus_days(static_cast<std::int32_t>(7 * n));
+    case dsl::DurationUnit::month: return date.plus_months(static_cast<std::int32_t>(n));
+    case dsl::DurationUnit::year: return date.plus_years(static_cast<std::int32_t>(n));
+    case dsl::DurationUnit::school_day: return ctx.calendar->add_school_days(date, n);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+/// A date, or an item's anchor; none otherwise.
+std::optional<Date> as_date(const Value& v) {
+  if (v.kind == Value::Kind::date) return v.date;
+  if (v.kind == Value::Kind::item) return v.item.anchor();
+  return std::nullopt;
+}
+
+std::optional<dsl::Duration> as_duration(const Value& v) {
+  if (v.kind == Value::Kind::duration) return v.duration;
+  return std::nullopt;
+}
+
+template <typename T>
+bool compare(const T& a, const T& b, dsl::CompareOp op) {
+  switch (op) {
+    case dsl::CompareOp::lt: return a < b;
+    case dsl::CompareOp::le: return a <= b;
+    case dsl::CompareOp::gt: return a > b;
+    case dsl::CompareOp::ge: return a >= b;
+    case dsl::CompareOp::eq: return a == b;
+    case dsl::CompareOp::ne: return a != b;
+  }
+  return false;
+}
+
+dsl::CompareOp flip(dsl::CompareOp op) {
+  switch (op) {
+    case dsl::CompareOp::lt: return dsl::CompareOp::gt;
+    case dsl::CompareOp::le: return dsl::CompareOp::ge;
+    case dsl::CompareOp::gt: return dsl::CompareOp::lt;
+    case dsl::CompareOp::ge: return dsl::CompareOp::le;
+    default: return op;
+  }
+}
+
+/// "X is V" for an operand whose value is not plain from the rule's text.
+void describe_operand(Context& ctx, const Expression& e, const Value& v) {
+  if (!ctx.tracing() || (dynamic_cast<const Constant*>(&e) != nullptr && e.text == value_text(v, ctx.today))) return;
+  if (v.kind == Value::Kind::age) {
+    ctx.fact(e.text + " is " + days_text(dsl::days_between(v.date, ctx.today)) + " (since " + v.date.iso() + ")");
+    return;
+  }
+  ctx.fact(e.text + " is " + value_text(v, ctx.today));
+}
+
+}  // namespace
+
+std::string describe_item(const ItemRef& item) {
+  if (item.record == nullptr) return item.date.iso();
+  return item.record->id() + " (" + item.record->anchor().iso() + ")";
+}
+
+Value field_value(const FieldValue& stored, const dsl::FieldSpec& spec, Date today) {
+  switch (stored.index()) {
+    case 1: return Value::of_bool(std::get<bool>(stored));
+    case 2: return Value::of_number(std::get<Rational>(stored));
+    case 3: return Value::of_string(&std::get<std::string>(stored));
+    case 4: {
+      // A date later than the as-of date was not known then (language.md §5).
+      const Date d = std::get<Date>(stored);
+      return d > today ? Value::none() : Value::of_date(d);
+    }
+    case 5: {
+      const std::uint32_t index = std::get<EnumValue>(stored).index;
+      return index < spec.values.size() ? Value::of_enum(index, &spec.values[index]) : Value::none();
+    }
+    default: return Value::none();
+  }
+}
+
+// ---------------------------------------------------------------- expressions
+
+Value BoundItem::eval(Context& ctx) const { return Value::of_item(ctx.slots[static_cast<std::size_t>(slot)]); }
+
+Value ItemField::eval(Context& ctx) const {
+  const ItemRef& item = ctx.slots[static_cast<std::size_t>(slot)];
+  if (item.record == nullptr) return Value::of_date(item.date);  // a date-list entry has only its date
+  return field_value(item.record->fields[static_cast<std::size_t>(field)], *spec, ctx.today);
+}
+
+Value PupilField::eval(Context& ctx) const {
+  const std::size_t index = static_cast<std::size_t>(field);
+  const PupilLayout& layout = *ctx.layout;
+  if (index == layout.age || (layout.year_group && index == *layout.year_group &&
+                              is_none(ctx.pupil->attributes[index]))) {
+    if (!layout.dob) return Value::none();
+    const FieldValue& dob = ctx.pupil->attributes[*layout.dob];
+    const Date* born = std::get_if<Date>(&dob);
+    if (born == nullptr || *born > ctx.today) return Value::none();
+    return Value::of_number(index == layout.age ? age_on(*born, ctx.today) : year_group_on(*born, ctx.today));
+  }
+  return field_value(ctx.pupil->attributes[index], *spec, ctx.today);
+}
+
+Value AgeOfValue::eval(Context& ctx) const {
+  const std::optional<Date> from = as_date(operand->eval(ctx));
+  return from ? Value::of_age(*from) : Value::none();
+}
+
+Value AggregateValue::eval(Context& ctx) const {
+  std::int64_t count = 0;
+  Rational total;
+  bool overflow = false;
+  Value best;
+  std::vector<std::string> ids;
+  over.each(ctx, [&](const ItemRef& item) {
+    ++count;
+    ctx.select(item.record);
+    if (ctx.tracing()) ids.push_back(describe_item(item));
+    if (op == dsl::AggregateOp::count) return true;
+    Value v;
+    if (item.record == nullptr) {
+      v = Value::of_date(item.date);
+    } else {
+      const dsl::KindSpec& kind = ctx.vocabulary->kinds()[item.record->kind];
+      v = field_value(item.record->fields[static_cast<std::size_t>(field)], kind.fields[static_cast<std::size_t>(field)],
+                      ctx.today);
+    }
+    if (v.is_none()) return true;  // a missing value adds nothing
+    if (op == dsl::AggregateOp::total) {
+      const std::optional<Rational> sum = Rational::add(total, v.number);
+      if (!sum) overflow = true;
+      else total = *sum;
+      return true;
+    }
+    const bool better = best.is_none() ||
+                        (v.kind == Value::Kind::date ? (op == dsl::AggregateOp::max ? v.date > best.date : v.date < best.date)
+                                                     : (op == dsl::AggregateOp::max ? v.number > best.number
+                                                                                    : v.number < best.number));
+    if (better) best = v;
+    return true;
+  });
+  Value result;
+  switch (op) {
+    case dsl::AggregateOp::count: result = Value::of_number(count); break;
+    case dsl::AggregateOp::total: result = overflow ? Value::none() : Value::of_number(total); break;
+    default: result = best; break;
+  }
+  if (ctx.tracing()) {
+    std::string list;
+    for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+    ctx.fact(text + " is " + value_text(result, ctx.today) + (list.empty() ? " (no records)" : " (" + list + ")"));
+  }
+  return result;
+}
+
+Value MeasureValue::eval(Context& ctx) const {
+  const AttendanceMarks& marks = ctx.pupil->attendance;
+  if (kind == dsl::MeasureKind::absence_streak || kind == dsl::MeasureKind::unauthorised_absence_streak) {
+    const std::int64_t streak = absence_streak(marks, *ctx.codes, *ctx.calendar, ctx.today,
+                                               kind == dsl::MeasureKind::unauthorised_absence_streak);
+    ctx.fact(text + " is " + std::to_string(streak) + (streak == 1 ? " school day" : " school days"));
+    return Value::of_number(streak);
+  }
+  DateRange range;
+  if (window) {
+    const std::optional<DateRange> r = window->resolve(ctx);
+    if (!r) {
+      ctx.fact(text + " is none (the window selects no days)");
+      return Value::none();
+    }
+    range = *r;
+  } else {
+    const DateWindow year = academic_year_of(ctx.today);
+    range = {year.from, year.to};
+  }
+  if (marks.empty()) {
+    ctx.fact(text + " is none (no attendance marks recorded)");
+    return Value::none();
+  }
+  const Date from = range.from ? std::max(*range.from, marks.first) : marks.first;
+  const Date to = range.to ? std::min(*range.to, marks.last()) : marks.last();
+  AttendanceCounts counts;
+  if (from <= to) counts = count_sessions(marks, *ctx.codes, from, to, ctx.today);
+  std::optional<Rational> value;
+  switch (kind) {
+    case dsl::MeasureKind::attendance: value = attendance_percent(counts); break;
+    case dsl::MeasureKind::absence: value = absence_percent(counts); break;
+    case dsl::MeasureKind::unauthorised_absence: value = unauthorised_absence_percent(counts); break;
+    default: value = sessions_missed(counts); break;
+  }
+  const Value result = !value ? Value::none()
+                       : kind == dsl::MeasureKind::sessions_missed ? Value::of_number(*value)
+                                                                   : Value::of_percent(*value);
+  if (ctx.tracing()) {
+    ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + std::to_string(counts.possible) +
+             " possible sessions, " + std::to_string(counts.attended) + " attended, " + std::to_string(counts.absent) +
+             " missed, " + std::to_string(counts.unauthorised) + " unauthorised)");
+  }
+  return result;
+}
+
+const Record* current_tier_record(const Context& ctx, const Program& program) {
+  if (program.tier_kind < 0) return nullptr;
+  const Record* best = nullptr;
+  for (const Record& r : ctx.records) {
+    if (r.kind != static_cast<std::uint32_t>(program.tier_kind)) continue;
+    const std::optional<Date> end = r.end();
+    if (end && *end <= ctx.today) continue;  // ended on or before today: not active (§5)
+    // The latest start, then the greatest id (records are sorted by anchor, then id).
+    if (best == nullptr || r.anchor() > best->anchor() || (r.anchor() == best->anchor() && r.id() > best->id())) best = &r;
+  }
+  return best;
+}
+
+Value CurrentTierValue::eval(Context& ctx) const {
+  const Record* r = current_tier_record(ctx, *program);
+  if (start) return r != nullptr ? Value::of_date(r->anchor()) : Value::none();
+  if (r == nullptr) return Value::of_number(0);
+  const FieldValue& level = r->fields[static_cast<std::size_t>(program->tier_level)];
+  const auto* n = std::get_if<Rational>(&level);
+  return Value::of_number(n != nullptr ? *n : Rational(0));
+}
+
+Value ArithmeticValue::eval(Context& ctx) const {
+  const Value l = lhs->eval(ctx);
+  const Value r = rhs->eval(ctx);
+  if (l.is_none() || r.is_none()) return Value::none();
+  const bool plus = op == dsl::ArithmeticOp::plus;
+  if (l.kind == Value::Kind::date && r.kind == Value::Kind::duration) {
+    const std::optional<Date> d = add_duration(ctx, l.date, r.duration, plus ? 1 : -1);
+    return d ? Value::of_date(*d) : Value::none();
+  }
+  const std::optional<Rational> n = plus ? Rational::add(l.number, r.number) : Rational::subtract(l.number, r.number);
+  if (!n) return Value::none();
+  return l.kind == Value::Kind::percent ? Value::of_percent(*n) : Value::of_number(*n);
+}
+
+// ---------------------------------------------------------------- windows
+
+std::optional<DateRange> WindowSpec::resolve(Context& ctx) const {
+  auto date_of = [&](const ExpressionPtr& e) { return as_date(e->eval(ctx)); };
+  switch (kind) {
+    case dsl::WindowKind::within_last: {
+      const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
+      const std::optional<Date> from = d ? add_duration(ctx, ctx.today, *d, -1) : std::nullopt;
+      if (!from) return std::nullopt;
+      return DateRange{from, ctx.today};
+    }
+    case dsl::WindowKind::within_after: {
+      const Deadline w = after_window(ctx);
+      if (!w.start) return std::nullopt;
+      return DateRange{w.start->plus_days(1), w.end};  // (T, T + D]; open while T + D is beyond the calendar
+    }
+    case dsl::WindowKind::within_before: {
+      const std::optional<Date> t = date_of(first);
+      const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
+      const std::optional<Date> from = t && d ? add_duration(ctx, *t, *d, -1) : std::nullopt;
+      if (!from) return std::nullopt;
+      return DateRange{from, t->plus_days(-1)};  // [T - D, T)
+    }
+    case dsl::WindowKind::after: {
+      const std::optional<Date> t = date_of(first);
+      if (!t) return std::nullopt;
+      return DateRange{t->plus_days(1), ctx.today};
+    }
+    case dsl::WindowKind::before: {
+      const std::optional<Date> t = date_of(first);
+      if (!t) return std::nullopt;
+      return DateRange{std::nullopt, t->plus_days(-1)};
+    }
+    case dsl::WindowKind::between: {
+      const std::optional<Date> a = date_of(first);
+      const std::optional<Date> b = date_of(second);
+      if (!a || !b) return std::nullopt;
+      return DateRange{a, b};
+    }
+    case dsl::WindowKind::this_term:
+    case dsl::WindowKind::previous_term: {
+      const std::optional<TermWindow> term =
+          kind == dsl::WindowKind::this_term ? ctx.calendar->this_term(ctx.today) : ctx.calendar->previous_term(ctx.today);
+      if (!term) return std::nullopt;
+      return DateRange{term->dates.from, term->dates.to};
+    }
+    case dsl::WindowKind::this_academic_year: {
+      const DateWindow y = academic_year_of(ctx.today);
+      return DateRange{y.from, y.to};
+    }
+    case dsl::WindowKind::previous_academic_year: {
+      const DateWindow y = previous_academic_year_of(ctx.today);
+      return DateRange{y.from, y.to};
+    }
+  }
+  return std::nullopt;
+}
+
+WindowSpec::Deadline WindowSpec::after_window(Context& ctx) const {
+  Deadline w;
+  w.start = as_date(first->eval(ctx));
+  const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
+  if (w.start && d) w.end = add_duration(ctx, *w.start, *d, 1);
+  if (!d) w.start.reset();
+  return w;
+}
+
+// ---------------------------------------------------------------- conditions
+
+Truth Condition::test(Context& ctx, const char* joiner) const {
+  if (!ctx.tracing()) return evaluate(ctx);
+  TraceNode* parent = ctx.trace.back();
+  parent->children.emplace_back();
+  TraceNode* node = &parent->children.back();
+  node->node.joiner = joiner;
+  node->node.text = text;
+  node->node.location = location;
+  ctx.trace.push_back(node);
+  const Truth t = evaluate(ctx);
+  ctx.trace.pop_back();
+  node->node.result = t;
+  return t;
+}
+
+Truth LogicalCondition::evaluate(Context& ctx) const {
+  const bool is_and = op == dsl::LogicOp::and_;
+  Truth result = Truth::of(is_and);
+  for (std::size_t i = 0; i < operands.size(); ++i) {
+    const Truth t = operands[i]->test(ctx, i == 0 ? "" : (is_and ? "and" : "or"));
+    result = is_and ? truth_and(result, t) : truth_or(result, t);
+    // Stop as soon as the answer is settled, unless an auditor is reading every condition.
+    if (!ctx.tracing() && (is_and ? result.no() : result.yes())) break;
+  }
+  return result;
+}
+
+Truth NotCondition::evaluate(Context& ctx) const { return truth_not(operand->test(ctx, "not")); }
+
+Truth CompareCondition::evaluate(Context& ctx) const {
+  const Value l = lhs->eval(ctx);
+  const Value r = rhs->eval(ctx);
+  describe_operand(ctx, *lhs, l);
+  describe_operand(ctx, *rhs, r);
+  // Missing data is never a silent pass: a comparison with none is false, `!=` included (§6).
+  if (l.is_none() || r.is_none()) return Truth::of(false);
+  if (l.kind == Value::Kind::age || r.kind == Value::Kind::age) {
+    // `age of X OP D` is the age test on X: compares X + D with today (language.md §4).
+    const bool age_left = l.kind == Value::Kind::age;
+    const Value& age = age_left ? l : r;
+    const Value& d = age_left ? r : l;
+    const dsl::CompareOp o = age_left ? op : flip(op);
+    const std::optional<Date> reached = add_duration(ctx, age.date, d.duration, 1);
+    if (!reached) return Truth::of(false);
+    // age > D  <=>  X + D < today, so the comparison of ages is the reverse of dates.
+    return Truth::of(compare(ctx.today, *reached, o));
+  }
+  switch (l.kind) {
+    case Value::Kind::number:
+    case Value::Kind::percent: return Truth::of(compare(l.number, r.number, op));
+    case Value::Kind::date: return Truth::of(compare(l.date, r.date, op));
+    case Value::Kind::string: return Truth::of(compare(*l.text, *r.text, op));
+    case Value::Kind::boolean: return Truth::of(compare(l.boolean, r.boolean, op));
+    default: return Truth::of(false);
+  }
+}
+
+Truth InListCondition::evaluate(Context& ctx) const {
+  const Value v = subject->eval(ctx);
+  describe_operand(ctx, *subject, v);
+  if (v.is_none()) return Truth::of(false);
+  for (const Value& item : items) {
+    bool equal = false;
+    switch (v.kind) {
+      case Value::Kind::enumeration: equal = item.enum_index == v.enum_index; break;
+      case Value::Kind::number: equal = item.number == v.number; break;
+      case Value::Kind::date: equal = item.date == v.date; break;
+      case Value::Kind::string: equal = *item.text == *v.text; break;
+      default: break;
+    }
+    if (equal) return Truth::of(true);
+  }
+  return Truth::of(false);
+}
+
+Truth InRangeCondition::evaluate(Context& ctx) const {
+  const Value v = subject->eval(ctx);
+  describe_operand(ctx, *subject, v);
+  if (v.kind != Value::Kind::number) return Truth::of(false);
+  return Truth::of(low <= v.number && v.number <= high);
+}
+
+Truth IsCondition::evaluate(Context& ctx) const {
+  const Value v = subject->eval(ctx);
+  describe_operand(ctx, *subject, v);
+  switch (test) {
+    case Test::none: return Truth::of(v.is_none() != negated);
+    case Test::set: return Truth::of(v.is_none() == negated);
+    case Test::active: {
+      if (v.kind != Value::Kind::item || v.item.record == nullptr) return Truth::of(false);
+      // Active: no end on or before today; an end after the as-of date is not known yet (§5).
+      const std::optional<Date> end = v.item.record->end();
+      const bool active = !end || *end > ctx.today;
+      if (ctx.tracing()) ctx.fact(v.item.record->id() + (active ? " has not ended" : " ended " + end->iso()));
+      return Truth::of(active != negated);
+    }
+    case Test::value:
+      // Like `!=`, `is not X` over a missing value is false: missing data never passes silently.
+      if (v.kind != Value::Kind::enumeration) return Truth::of(false);
+      return Truth::of((v.enum_index == enum_index) != negated);
+  }
+  return Truth::of(false);
+}
+
+Truth TruthCondition::evaluate(Context& ctx) const {
+  const Value v = value->eval(ctx);
+  describe_operand(ctx, *value, v);
+  return Truth::of(v.kind == Value::Kind::boolean && v.boolean);
+}
+
+Truth AgeCondition::evaluate(Context& ctx) const {
+  const Value s = subject->eval(ctx);
+  const std::optional<Date> x = as_date(s);
+  const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
+  if (!x || !d) {
+    ctx.fact(subject->text + " is none");
+    return Truth::of(false);
+  }
+  if (ctx.tracing()) {
+    const std::string what = s.kind == Value::Kind::item ? describe_item(s.item) : x->iso();
+    ctx.fact(subject->text + " is " + what + ", " + days_text(dsl::days_between(*x, ctx.today)) + " before " +
+             ctx.today.iso());
+  }
+  if (older) {
+    const std::optional<Date> reached = add_duration(ctx, *x, *d, 1);
+    return Truth::of(reached && *reached < ctx.today);  // X + D < today
+  }
+  const std::optional<Date> from = add_duration(ctx, ctx.today, *d, -1);
+  return Truth::of(from && *from <= *x && *x <= ctx.today);  // today - D <= X <= today
+}
+
+Truth ExistsCondition::evaluate(Context& ctx) const {
+  std::vector<ItemRef> found;
+  const bool collect_all = ctx.tracing();
+  over.each(ctx, [&](const ItemRef& item) {
+    found.push_back(item);
+    if (some) ctx.select(item.record);
+    return collect_all;  // the first is enough unless an auditor is reading
+  });
+  if (ctx.tracing()) {
+    std::string list;
+    for (const ItemRef& i : found) list += (list.empty() ? "" : ", ") + describe_item(i);
+    ctx.fact(found.empty() ? "none found" : "found " + list);
+  }
+  if (some) return Truth::of(!found.empty());
+  if (!found.empty()) return Truth::of(false);
+  if (!deadline_window || ctx.in_filter) return Truth::of(true);
+  // `no X within D after T`: holds only once the window has closed (language.md §5).
+  const WindowSpec::Deadline w = over.window->after_window(ctx);
+  if (!w.start) {
+    ctx.fact("the window has not started (its start is none)");
+    return Truth::of(false);
+  }
+  if (!w.end) {
+    ctx.fact("the window runs past the loaded calendar: still open");
+    return Truth::pending(std::nullopt);
+  }
+  if (*w.end < ctx.today) {
+    ctx.fact("the window closed on " + w.end->iso());
+    return Truth::of(true);
+  }
+  ctx.fact("the window is open until " + w.end->iso());
+  return Truth::pending(*w.end);
+}
+
+// ---------------------------------------------------------------- texts
+
+std::string TextTemplate::render(Context& ctx) const {
+  std::string out;
+  for (const Part& p : parts) out += p.expr ? value_text(p.expr->eval(ctx), ctx.today) : p.text;
+  return out;
+}
+
+}  // namespace waymark::engine::detail
