@@ -426,7 +426,7 @@ private:
       // Positions inside the value count its characters after unescaping; values rarely hold escapes.
       auto v = this->value(f, cell, value_at, value, *field);
       if (!v) {
-        ok = false;
+        ok = false;  // `written` stays set: a wrong value is not also reported as missing
         continue;
       }
       record.fields[index] = std::move(*v);

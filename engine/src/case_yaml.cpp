@@ -233,6 +233,7 @@ private:
       }
       auto v = read_value(*field, value);
       if (!v) {
+        written[index] = true;  // written, wrongly: reported once, not also as missing
         ok = false;
         continue;
       }

@@ -1,0 +1,110 @@
+// The CSV form of case records (case-records.md §4): pupils.csv, records.csv, attendance.csv.
+#include <gtest/gtest.h>
+
+#include "support.hpp"
+
+namespace waymark::engine {
+namespace {
+
+using testing::attribute;
+using testing::day;
+using testing::field;
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+const char* pupils = "id,upn,dob,year_group,school,looked_after,sen\r\n"
+                     "P-2,,2011-11-02,,Oakfield Academy,false,\r\n"
+                     "P-1,Q801200110001,2012-03-14,9,\"Oakfield, Upper\",true,sen_support\r\n";
+
+TEST(CaseCsv, LoadsPupilsWithQuotingAndCrlf) {
+  const auto loaded = testing::load_csv(pupils);
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  ASSERT_EQ(loaded.caseload.pupils.size(), 2u);
+  const Pupil& p = loaded.caseload.pupils[0];
+  EXPECT_EQ(p.id(), "P-1");
+  EXPECT_EQ(p.upn, "Q801200110001");
+  EXPECT_EQ(std::get<std::string>(p.attributes[attribute("school")]), "Oakfield, Upper");
+  EXPECT_EQ(std::get<bool>(p.attributes[attribute("looked_after")]), true);
+  EXPECT_EQ(std::get<EnumValue>(p.attributes[attribute("sen")]).index, 1u);
+  const Pupil& q = loaded.caseload.pupils[1];
+  EXPECT_TRUE(is_none(q.attributes[attribute("year_group")]));  // empty cell: absent
+  EXPECT_EQ(std::get<EnumValue>(q.attributes[attribute("sen")]).index, 0u);  // default
+  EXPECT_EQ(q.upn, std::nullopt);
+}
+
+TEST(CaseCsv, LoadsRecordsWithEscapedFieldsAndDateLists) {
+  const auto loaded = testing::load_csv(
+      pupils,
+      "pupil_id,kind,id,date,start,end,fields\n"
+      "P-1,reduced_timetable,RT-3,,2025-09-08,,hours_per_week=12;parental_agreement=true;reviews=2025-10-06|2025-09-22\n"
+      "P-1,suspension,S-1,,2025-10-06,2025-10-08,days=3;reason=a\\;b\\=c\\\\d\n"
+      "P-1,meeting,M-1,2025-10-09,,,\"type=attendance \"\"support\"\"\"\n"
+      "P-2,incident,I-1,2025-10-01,,,\n");
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  const auto& records = loaded.caseload.pupils[0].records;
+  ASSERT_EQ(records.size(), 3u);
+  const Record& rt = records[0];
+  EXPECT_EQ(rt.id(), "RT-3");
+  EXPECT_EQ(std::get<dsl::Rational>(rt.fields[field(rt, "hours_per_week")]), dsl::Rational(12));
+  EXPECT_EQ(std::get<DateList>(rt.fields[field(rt, "reviews")]), (DateList{day("2025-09-22"), day("2025-10-06")}));
+  const Record& s = records[1];
+  EXPECT_EQ(s.end(), day("2025-10-08"));
+  EXPECT_EQ(std::get<std::string>(s.fields[field(s, "reason")]), "a;b=c\\d");
+  const Record& m = records[2];
+  EXPECT_EQ(std::get<std::string>(m.fields[field(m, "type")]), "attendance \"support\"");
+  EXPECT_EQ(loaded.caseload.pupils[1].records.size(), 1u);
+}
+
+TEST(CaseCsv, ConvertsDailyRowsToCompactMarksInAnyOrder) {
+  const auto loaded = testing::load_csv(pupils, {},
+                                        "pupil_id,date,am,pm\n"
+                                        "P-1,2025-09-05,/,\\\n"
+                                        "P-2,2025-09-03,N,N\n"
+                                        "P-1,2025-09-03,/,\\\n"
+                                        "P-1,2025-09-04,C1,Y7\n"
+                                        "P-1,2025-09-08,N,I\n");
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  const AttendanceMarks& m = loaded.caseload.pupils[0].attendance;
+  const AttendanceCodes codes(testing::england());
+  EXPECT_EQ(m.first, day("2025-09-03"));
+  EXPECT_EQ(m.last(), day("2025-09-08"));
+  EXPECT_EQ(codes.code(m.session(day("2025-09-04"), 0)), "C1");
+  EXPECT_EQ(codes.code(m.session(day("2025-09-04"), 1)), "Y7");
+  EXPECT_EQ(m.session(day("2025-09-06"), 0), not_recorded);  // the weekend had no row
+  const auto c = count_sessions(m, codes, day("2025-09-01"), day("2025-09-30"), day("2025-09-30"));
+  EXPECT_EQ(c.possible, 7);  // 3rd: 2, 4th: C1 only, 5th: 2, 8th: 2
+  EXPECT_EQ(c.absent, 3);
+  EXPECT_EQ(c.unauthorised, 1);
+}
+
+TEST(CaseCsv, ColumnsMayComeInAnyOrderAndABomIsSkipped) {
+  const auto loaded = testing::load_csv("\xEF\xBB\xBFschool,id\nOakfield,P-1\n");
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  EXPECT_EQ(loaded.caseload.pupils[0].id(), "P-1");
+}
+
+TEST(CaseCsv, ReportsErrorsWithFileLineAndColumn) {
+  const auto bad_date = testing::load_csv("id,dob\nP-1,2012-02-30\n");
+  EXPECT_EQ(first_line(bad_date.diagnostics),
+            "pupils.csv:2:5: error: '2012-02-30' is not a real date (dob): check the month and day [invalid-date]");
+  const auto bad_field = testing::load_csv("id\nP-1\n", "pupil_id,kind,id,date,start,end,fields\n"
+                                                         "P-1,suspension,S-1,,2025-10-06,,days=3;reasn=x\n");
+  EXPECT_EQ(first_line(bad_field.diagnostics),
+            "records.csv:2:40: error: a suspension has no field 'reasn'; did you mean 'reason'? [unknown-field]");
+  EXPECT_TRUE(bad_field.caseload.pupils.empty());
+}
+
+TEST(CaseCsv, RejectsInvalidUtf8WithItsPosition) {
+  const auto loaded = testing::load_csv("id,school\nP-1,Caf\xC3\n");
+  EXPECT_EQ(first_line(loaded.diagnostics),
+            "pupils.csv:2:8: error: this byte is not valid UTF-8: save pupils.csv as UTF-8 [invalid-utf8]");
+}
+
+TEST(CaseCsv, AnEmptyOptionalFileIsAbsentButAnEmptyPupilsFileIsAnError) {
+  const auto loaded = testing::load_csv("");
+  EXPECT_FALSE(loaded.ok);
+  EXPECT_NE(loaded.diagnostics.find("[missing-column]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace waymark::engine
