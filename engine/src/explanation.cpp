@@ -19,7 +19,7 @@ bool is_chain(const ExplanationNode& n) {
 }
 
 void render(const ExplanationNode& n, const std::string& label, int depth, std::ostringstream& out) {
-  const std::string indent(static_cast<std::size_t>(2 + depth * 3), ' ');
+  const std::string indent(static_cast<std::size_t>(2 + depth * 4), ' ');
   // A chain of and/or prints its operands one per line, each with its joiner, as the rule reads.
   if (is_chain(n) && n.children.front().joiner != "not") {
     for (std::size_t i = 0; i < n.children.size(); ++i) {
@@ -28,10 +28,10 @@ void render(const ExplanationNode& n, const std::string& label, int depth, std::
     }
     return;
   }
-  std::string head = label;
-  head.resize(std::max<std::size_t>(head.size(), 6), ' ');
-  out << indent << head << mark(n.result) << " " << n.text << "   [" << n.location << "]\n";
-  for (const std::string& f : n.facts) out << indent << "        " << f << "\n";
+  // Labels right-aligned as in language.md §9: "  when  ✓", "   and  ✓".
+  std::string head = label.size() < 4 ? std::string(4 - label.size(), ' ') + label : label;
+  out << indent << head << "  " << mark(n.result) << " " << n.text << "   [" << n.location << "]\n";
+  for (const std::string& f : n.facts) out << indent << "         " << f << "\n";
   for (const ExplanationNode& c : n.children) {
     if (c.joiner == "not") render(c, "not", depth + 1, out);
   }

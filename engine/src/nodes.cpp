@@ -63,6 +63,8 @@ dsl::CompareOp flip(dsl::CompareOp op) {
 /// "X is V" for an operand whose value is not plain from the rule's text.
 void describe_operand(Context& ctx, const Expression& e, const Value& v) {
   if (!ctx.tracing() || (dynamic_cast<const Constant*>(&e) != nullptr && e.text == value_text(v, ctx.today))) return;
+  // Measures and aggregates describe themselves, with their counts.
+  if (dynamic_cast<const MeasureValue*>(&e) != nullptr || dynamic_cast<const AggregateValue*>(&e) != nullptr) return;
   if (v.kind == Value::Kind::age) {
     ctx.fact(e.text + " is " + days_text(dsl::days_between(v.date, ctx.today)) + " (since " + v.date.iso() + ")");
     return;
@@ -464,7 +466,27 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
   if (ctx.tracing()) {
     std::string list;
     for (const ItemRef& i : found) list += (list.empty() ? "" : ", ") + describe_item(i);
-    ctx.fact(found.empty() ? "none found" : "found " + list);
+    std::string where;
+    if (over.window) {
+      if (const std::optional<DateRange> r = over.window->resolve(ctx)) {
+        where = " from " + (r->from ? r->from->iso() : std::string("the start")) + " to " +
+                (r->to ? r->to->iso() : std::string("today"));
+      }
+    }
+    if (!found.empty()) {
+      ctx.fact("found" + where + ": " + list);
+    } else {
+      // What an auditor asks next: when was the last one, if any?
+      std::optional<ItemRef> latest;
+      over.each(ctx, [&](const ItemRef& item) {
+        latest = item;
+        return true;
+      }, false);
+      ctx.fact("none found" + where +
+               (latest ? "; the latest is " + describe_item(*latest) + ", " +
+                             days_text(dsl::days_between(latest->anchor(), ctx.today)) + " ago"
+                       : std::string()));
+    }
   }
   if (some) return Truth::of(!found.empty());
   if (!found.empty()) return Truth::of(false);

@@ -140,9 +140,9 @@ Value field_value(const FieldValue& stored, const dsl::FieldSpec& spec, dsl::Dat
 std::string describe_item(const ItemRef& item);
 
 template <typename F>
-void Collection::each(Context& ctx, F&& f) const {
+void Collection::each(Context& ctx, F&& f, bool apply_window) const {
   std::optional<DateRange> range;
-  if (window) {
+  if (window && apply_window) {
     range = window->resolve(ctx);
     if (!range) return;  // a window with a none bound selects nothing
   }

@@ -108,7 +108,7 @@ struct Collection {
   /// Calls `f(item)` for each item passing the window and filter, in anchor order; stops when f
   /// returns false. The item is bound in `slot` while f runs.
   template <typename F>
-  void each(Context& ctx, F&& f) const;
+  void each(Context& ctx, F&& f, bool apply_window = true) const;
 };
 
 // ---------------------------------------------------------------------------------------------
