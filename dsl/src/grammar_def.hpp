@@ -65,6 +65,9 @@ inline Span span_at(std::size_t begin, std::size_t end) {
 /// Reports `problem` as the declaration's syntax error: it travels as an expectation failure so that
 /// the declaration's on_error handler is the one place errors become diagnostics.
 [[noreturn]] inline void fail(ParseState& state, lexer::Problem problem) {
+  // A token missing at the end of the file has an empty range there, never one past it.
+  problem.end = std::min(problem.end, state.text.size());
+  problem.begin = std::min(problem.begin, problem.end);
   const std::size_t at = problem.begin;
   state.hard = std::move(problem);
   throw x3::expectation_failure<iterator_type>(state.base() + at, hard_error_marker);
@@ -1025,7 +1028,7 @@ auto const param_tail_def =
     end_of_declaration;
 
 auto const rule_decl_body =
-    (kw("rule")[act([](Rule&, Span&, ParseState& state) {
+    ((kw("rule")[act([](Rule&, Span&, ParseState& state) {
        state.phase = ClausePhase::title;
        state.in_rule = true;
      })] >
@@ -1033,7 +1036,7 @@ auto const rule_decl_body =
      title_text[act([](Rule& value, Text& t) { value.title = std::move(t); })]) >>
     -category_clause[act([](Rule& value, Name& c) { value.category = std::move(c); })] >>
     -severity_clause[act([](Rule& value, SeverityClause& s) { value.severity = s; })] >>
-    -for_each_clause[act([](Rule& value, ForEach& f) { value.for_each = std::move(f); })] >
+    -for_each_clause[act([](Rule& value, ForEach& f) { value.for_each = std::move(f); })]) >
     when_clause[act([](Rule& value, Clause& c) {
       value.when = std::move(c.condition);
       value.when_span = c.keyword;

@@ -210,6 +210,10 @@ ScannedText scan_text(std::string_view text, std::size_t pos) {
     out.pieces.clear();
     return out;
   };
+  // An unterminated string is reported as such (at its quote) before anything inside it.
+  std::size_t close = pos + 1;
+  while (!ends_string(text, close) && text[close] != '"') close += text[close] == '\\' && !ends_string(text, close + 1) ? 2 : 1;
+  if (ends_string(text, close)) return fail({pos, pos + 1, "unterminated string"});
   std::size_t i = pos + 1;
   while (true) {
     if (ends_string(text, i)) return fail({pos, pos + 1, "unterminated string"});

@@ -79,8 +79,18 @@ void report_expectation(ParseState& state, std::size_t where, const std::string&
         message += " ('" + std::string(word) + "' is a unit word)";
       }
     }
-    if (which == "a rule id" && word != token && !token.empty()) {
-      message += " (a rule id is lower-case letters, digits and '-')";
+    if (which == "a rule id") {
+      // language.md §2: `[a-z][a-z0-9-]*`; say so when the token looks meant as an id.
+      std::size_t stop = at;
+      while (stop < text.size() && (lexer::is_word_char(text[stop]) || text[stop] == '-' ||
+                                    (text[stop] >= 'A' && text[stop] <= 'Z'))) {
+        ++stop;
+      }
+      const std::string_view id = text.substr(at, stop - at);
+      if (!id.empty() && !is_keyword(id) &&
+          (!lexer::is_word_start(id.front()) || id.find_first_of("_ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string_view::npos)) {
+        message += " (a rule id is lower-case letters, digits and '-', starting with a letter)";
+      }
     }
   }
   state.error = lexer::Problem{at, end, std::move(message)};
