@@ -13,5 +13,6 @@ Action add_check_command(CLI::App& app);
 Action add_fmt_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_explain_command(CLI::App& app);
+Action add_gen_command(CLI::App& app);
 
 }  // namespace waymark::cli

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'waymark COMMAND --help' for a command's options and an example.");
   const std::vector<Action> actions{add_check_command(app), add_fmt_command(app), add_run_command(app),
-                                    add_explain_command(app)};
+                                    add_explain_command(app), add_gen_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

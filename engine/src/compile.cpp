@@ -364,6 +364,7 @@ CompiledPack::~CompiledPack() = default;
 
 const PackIdentity& CompiledPack::identity() const { return program_->identity; }
 const dsl::Vocabulary& CompiledPack::vocabulary() const { return program_->vocabulary; }
+const Calendar& CompiledPack::program_calendar() const { return program_->calendar; }
 
 std::vector<std::string> CompiledPack::rule_ids() const {
   std::vector<std::string> ids;

@@ -34,6 +34,8 @@ public:
   /// Qualified ids of the enabled rules, in pack order.
   std::vector<std::string> rule_ids() const;
   const detail::Program& program() const { return *program_; }
+  /// The school calendar the pack evaluates with (its layers' calendars merged).
+  const Calendar& program_calendar() const;
 
 private:
   std::unique_ptr<detail::Program> program_;
