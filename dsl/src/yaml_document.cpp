@@ -10,6 +10,13 @@
 
 namespace waymark::dsl {
 
+YamlNode::YamlNode() = default;
+YamlNode::YamlNode(const YamlNode&) = default;
+YamlNode::YamlNode(YamlNode&&) noexcept = default;
+YamlNode& YamlNode::operator=(const YamlNode&) = default;
+YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
+YamlNode::~YamlNode() = default;
+
 const YamlNode* YamlNode::find(std::string_view key) const {
   if (kind != Kind::mapping) return nullptr;
   for (const auto& [k, v] : entries) {
@@ -30,6 +37,9 @@ std::string_view YamlNode::shape_word() const {
 
 namespace {
 
+// Thrown by the builder, and caught in read_yaml, to stop yaml-cpp when it makes no progress.
+struct EmptyDocuments {};
+
 // Builds YamlNodes from yaml-cpp's parse events. Using events (not YAML::Node) is what lets us see
 // aliases, anchors and tags, which YAML::Load silently resolves.
 class TreeBuilder : public YAML::EventHandler {
@@ -40,7 +50,14 @@ public:
   std::vector<YamlNode> documents;
   bool failed = false;
 
-  void OnDocumentStart(const YAML::Mark&) override { stack_.clear(); }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 loops forever on some malformed input (",n`k"), starting document after document
+    // at the same place; a real next document always starts further on, so stop there.
+    if (started_ && mark.pos <= last_start_) throw EmptyDocuments{};
+    started_ = true;
+    last_start_ = mark.pos;
+    stack_.clear();
+  }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -171,6 +188,8 @@ private:
   FileId file_;
   Diagnostics& diagnostics_;
   std::vector<Open> stack_;
+  bool started_ = false;
+  int last_start_ = 0;
 };
 
 }  // namespace
@@ -183,6 +202,10 @@ std::optional<std::vector<YamlNode>> read_yaml(const SourceSet& sources, FileId 
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
     }
+  } catch (const EmptyDocuments&) {
+    diagnostics.error({file, 0, 1}, "yaml-syntax",
+                      "this is not valid YAML: check for a stray character such as ` or @ at the start of a value");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     std::size_t at = e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : source.text().size();
     if (e.mark.pos < 0 && e.mark.line >= 0) {

@@ -15,6 +15,16 @@ namespace waymark::dsl {
 
 /// One node of a YAML document.
 struct YamlNode {
+  // Declared here, defined in the .cpp: a node holds pairs of nodes, and clang with libstdc++ rejects
+  // the implicit members of such a recursive type where they are first used (std::pair asks whether
+  // YamlNode is default constructible while YamlNode is still incomplete).
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   enum class Kind { null, scalar, sequence, mapping };
   Kind kind = Kind::null;
   std::string value;    // a scalar's text
