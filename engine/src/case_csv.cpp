@@ -489,6 +489,8 @@ private:
       if (!ok) continue;
       place(f, date_cell, *pupil, day, sessions);
     }
+    // Spans grew by doubling; a whole roll stays in memory while rules run, so give the slack back.
+    for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
   }
 
   // Puts one day's two sessions into the pupil's span, growing it as needed.
