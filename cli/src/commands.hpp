@@ -13,6 +13,11 @@ Action add_check_command(CLI::App& app);
 Action add_fmt_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_explain_command(CLI::App& app);
+Action add_import_command(CLI::App& app);
+Action add_history_command(CLI::App& app);
+Action add_ack_command(CLI::App& app);
+Action add_audit_command(CLI::App& app);
 Action add_gen_command(CLI::App& app);
+Action add_test_command(CLI::App& app);
 
 }  // namespace waymark::cli

@@ -7,6 +7,7 @@
 
 #include "waymark/dsl/diagnostic.hpp"
 #include "waymark/dsl/vocabulary.hpp"
+#include "waymark/dsl/yaml_document.hpp"
 #include "waymark/engine/attendance.hpp"
 #include "waymark/engine/pupil.hpp"
 
@@ -15,6 +16,11 @@ namespace waymark::engine::detail {
 /// The pupils of one YAML case file (case-records.md §1); meaningful only when no error was added.
 std::vector<Pupil> read_case_yaml(const dsl::SourceSet& sources, dsl::FileId file, const dsl::Vocabulary& vocabulary,
                                   const AttendanceCodes& codes, dsl::Diagnostics& diagnostics);
+
+/// The pupil of one case document already read from YAML (a pack test's inline case).
+std::vector<Pupil> read_case_yaml_document(const dsl::SourceSet& sources, dsl::FileId file, const dsl::YamlNode& document,
+                                           const dsl::Vocabulary& vocabulary, const AttendanceCodes& codes,
+                                           dsl::Diagnostics& diagnostics);
 
 /// The pupils of the CSV form (case-records.md §4); meaningful only when no error was added.
 std::vector<Pupil> read_case_csv(const dsl::SourceSet& sources, dsl::FileId pupils, std::optional<dsl::FileId> records,

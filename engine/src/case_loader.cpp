@@ -44,6 +44,13 @@ bool CaseLoader::add_yaml(const dsl::SourceSet& sources, dsl::FileId file, dsl::
   return accept(pupils, sources, local, diagnostics);
 }
 
+bool CaseLoader::add_yaml_document(const dsl::SourceSet& sources, dsl::FileId file, const dsl::YamlNode& document,
+                                   dsl::Diagnostics& diagnostics) {
+  dsl::Diagnostics local;
+  std::vector<Pupil> pupils = detail::read_case_yaml_document(sources, file, document, vocabulary_, codes_, local);
+  return accept(pupils, sources, local, diagnostics);
+}
+
 bool CaseLoader::add_csv(const dsl::SourceSet& sources, dsl::FileId pupils_file, std::optional<dsl::FileId> records,
                          std::optional<dsl::FileId> attendance, dsl::Diagnostics& diagnostics) {
   dsl::Diagnostics local;

@@ -366,4 +366,10 @@ std::vector<Pupil> read_case_yaml(const dsl::SourceSet& sources, dsl::FileId fil
   return CaseYamlReader(source, file, vocabulary, codes, diagnostics).read(*documents);
 }
 
+std::vector<Pupil> read_case_yaml_document(const dsl::SourceSet& sources, dsl::FileId file, const dsl::YamlNode& document,
+                                           const dsl::Vocabulary& vocabulary, const AttendanceCodes& codes,
+                                           dsl::Diagnostics& diagnostics) {
+  return CaseYamlReader(sources.file(file), file, vocabulary, codes, diagnostics).read({document});
+}
+
 }  // namespace waymark::engine::detail

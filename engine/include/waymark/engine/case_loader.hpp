@@ -10,6 +10,7 @@
 
 #include "waymark/dsl/diagnostic.hpp"
 #include "waymark/dsl/vocabulary.hpp"
+#include "waymark/dsl/yaml_document.hpp"
 #include "waymark/engine/attendance.hpp"
 #include "waymark/engine/pupil.hpp"
 
@@ -26,6 +27,10 @@ public:
 
   /// Adds the pupils of a YAML case file already in `sources`; returns false, adding nothing, on any error.
   bool add_yaml(const dsl::SourceSet& sources, dsl::FileId file, dsl::Diagnostics& diagnostics);
+  /// Adds the pupil of a case document already read from a YAML file in `sources` (a mapping with
+  /// pupil, records and attendance, as a pack test writes inline); false, adding nothing, on any error.
+  bool add_yaml_document(const dsl::SourceSet& sources, dsl::FileId file, const dsl::YamlNode& document,
+                         dsl::Diagnostics& diagnostics);
   /// Adds the pupils of the CSV form (pupils.csv, optional records.csv and attendance.csv, already in
   /// `sources`); returns false, adding nothing, on any error in any of them.
   bool add_csv(const dsl::SourceSet& sources, dsl::FileId pupils, std::optional<dsl::FileId> records,
