@@ -338,8 +338,10 @@ private:
     auto out = std::make_unique<ExistsCondition>();
     out->some = e.some;
     out->over = collection(e.over, in_filter);
-    // Only `no ... within D after T` reached from when/unless can be pending (language.md §5).
-    out->deadline_window = !e.some && !in_filter && e.over.window && e.over.window->kind == dsl::WindowKind::within_after;
+    // Only `no ... within D after T` reached from when/unless can be pending (language.md §5); inside
+    // a filter the same window is false while open, so it is marked too and told apart by
+    // Context::in_filter at run time.
+    out->deadline_window = !e.some && e.over.window && e.over.window->kind == dsl::WindowKind::within_after;
     return out;
   }
 

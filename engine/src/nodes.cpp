@@ -458,7 +458,7 @@ Truth AgeCondition::evaluate(Context& ctx) const {
 Truth ExistsCondition::evaluate(Context& ctx) const {
   std::vector<ItemRef> found;
   const bool collect_all = ctx.tracing();
-  over.each(ctx, [&](const ItemRef& item) {
+  const bool bounded = over.each(ctx, [&](const ItemRef& item) {
     found.push_back(item);
     if (some) ctx.select(item.record);
     return collect_all;  // the first is enough unless an auditor is reading
@@ -490,23 +490,33 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
   }
   if (some) return Truth::of(!found.empty());
   if (!found.empty()) return Truth::of(false);
-  if (!deadline_window || ctx.in_filter) return Truth::of(true);
+  // language.md §5: a window with a none bound selects nothing, and `no` over it does not hold. (A
+  // term that is not found is no bound: that window simply selects nothing, so `no` holds.)
+  const bool term = over.window && (over.window->kind == dsl::WindowKind::this_term ||
+                                    over.window->kind == dsl::WindowKind::previous_term);
+  if (!bounded && !term) {
+    ctx.fact("the window has a bound that is none: it selects nothing");
+    return Truth::of(false);
+  }
+  if (!deadline_window) return Truth::of(true);
   // `no X within D after T`: holds only once the window has closed (language.md §5).
   const WindowSpec::Deadline w = over.window->after_window(ctx);
   if (!w.start) {
     ctx.fact("the window has not started (its start is none)");
     return Truth::of(false);
   }
+  // language.md §5: inside a `where` filter or an aggregate an open window simply does not hold
+  // (it is false, never pending and never true).
   if (!w.end) {
     ctx.fact("the window runs past the loaded calendar: still open");
-    return Truth::pending(std::nullopt);
+    return ctx.in_filter ? Truth::of(false) : Truth::pending(std::nullopt);
   }
   if (*w.end < ctx.today) {
     ctx.fact("the window closed on " + w.end->iso());
     return Truth::of(true);
   }
   ctx.fact("the window is open until " + w.end->iso());
-  return Truth::pending(*w.end);
+  return ctx.in_filter ? Truth::of(false) : Truth::pending(*w.end);
 }
 
 // ---------------------------------------------------------------- texts

@@ -127,7 +127,7 @@ struct AgeCondition final : Condition {
 struct ExistsCondition final : Condition {
   bool some = true;
   Collection over;
-  /// `no ... within D after T` outside filters: a deadline that may still be pending (§5).
+  /// `no ... within D after T`: pending while open from when/unless, false while open in a filter (§5).
   bool deadline_window = false;
   Truth evaluate(Context& ctx) const override;
 };
@@ -140,11 +140,11 @@ Value field_value(const FieldValue& stored, const dsl::FieldSpec& spec, dsl::Dat
 std::string describe_item(const ItemRef& item);
 
 template <typename F>
-void Collection::each(Context& ctx, F&& f, bool apply_window) const {
+bool Collection::each(Context& ctx, F&& f, bool apply_window) const {
   std::optional<DateRange> range;
   if (window && apply_window) {
     range = window->resolve(ctx);
-    if (!range) return;  // a window with a none bound selects nothing
+    if (!range) return false;  // a window with a none bound selects nothing
   }
   const std::optional<dsl::Date> today_end = ctx.today;
   auto visit = [&](ItemRef item, std::optional<dsl::Date> end) -> bool {
@@ -179,9 +179,9 @@ void Collection::each(Context& ctx, F&& f, bool apply_window) const {
         const std::optional<dsl::Date> written = r.end();
         end = written && *written <= ctx.today ? *written : *today_end;
       }
-      if (!visit(ItemRef{&r, {}}, end)) return;
+      if (!visit(ItemRef{&r, {}}, end)) return true;
     }
-    return;
+    return true;
   }
   // A date list: entries after today do not exist yet (language.md §5).
   const FieldValue* stored = nullptr;
@@ -189,15 +189,16 @@ void Collection::each(Context& ctx, F&& f, bool apply_window) const {
     stored = &ctx.pupil->attributes[static_cast<std::size_t>(date_list_field)];
   } else {
     const Value owner = date_list_owner->eval(ctx);
-    if (owner.kind != Value::Kind::item || owner.item.record == nullptr) return;
+    if (owner.kind != Value::Kind::item || owner.item.record == nullptr) return true;
     stored = &owner.item.record->fields[static_cast<std::size_t>(date_list_field)];
   }
   const auto* dates = std::get_if<DateList>(stored);
-  if (dates == nullptr) return;
+  if (dates == nullptr) return true;
   for (const dsl::Date d : *dates) {
     if (d > ctx.today) break;
-    if (!visit(ItemRef{nullptr, d}, std::nullopt)) return;
+    if (!visit(ItemRef{nullptr, d}, std::nullopt)) return true;
   }
+  return true;
 }
 
 }  // namespace waymark::engine::detail

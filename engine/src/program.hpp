@@ -106,9 +106,10 @@ struct Collection {
   std::string text;  // "reduced_timetable rt"
 
   /// Calls `f(item)` for each item passing the window and filter, in anchor order; stops when f
-  /// returns false. The item is bound in `slot` while f runs.
+  /// returns false. The item is bound in `slot` while f runs. Returns false when the window has a
+  /// none bound (it selects nothing, and `no` over it does not hold: language.md §5).
   template <typename F>
-  void each(Context& ctx, F&& f, bool apply_window = true) const;
+  bool each(Context& ctx, F&& f, bool apply_window = true) const;
 };
 
 // ---------------------------------------------------------------------------------------------
