@@ -1,0 +1,264 @@
+// The `waymark` executable as users run it (cli.md): the spec's example must give its expected
+// output, runs are byte-identical, and every kind of bad input gets its exit code and a message.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;  // standard output
+  std::string err;  // standard error
+  std::string all() const { return out + err; }
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result run(const std::string& arguments) {
+  static int counter = 0;
+  const std::string err_path = (std::filesystem::temp_directory_path() /
+                                ("waymark-cli-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(++counter)))
+                                   .string();
+  const std::string command = std::string(WAYMARK_BINARY) + " " + arguments + " 2>" + err_path;
+  Result r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = slurp(err_path);
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+std::string root() { return WAYMARK_SOURCE_ROOT; }
+std::string spec() { return root() + "/tests/fixtures/spec"; }
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("waymark-cli-test-" + std::to_string(::getpid())) / name;
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST(SpecExample, GivesTheExpectedJsonWithTheAllowedDifferences) {
+  const Result r = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto actual = nlohmann::json::parse(r.out);
+  const auto expected = nlohmann::json::parse(read(spec() + "/expected-2025-11-17.json"));
+  EXPECT_EQ(actual["waymark"], expected["waymark"]);
+  EXPECT_EQ(actual["as_of"], expected["as_of"]);
+  EXPECT_EQ(actual["pack"]["name"], expected["pack"]["name"]);
+  EXPECT_EQ(actual["pack"]["version"], expected["pack"]["version"]);
+  EXPECT_EQ(actual["pack"]["digest"].get<std::string>().rfind("sha256:", 0), 0u);
+  ASSERT_EQ(actual["pupils"].size(), expected["pupils"].size());
+  for (std::size_t i = 0; i < expected["pupils"].size(); ++i) {
+    const auto& a = actual["pupils"][i];
+    const auto& e = expected["pupils"][i];
+    EXPECT_EQ(a["id"], e["id"]);
+    EXPECT_EQ(a["current_tier"], e["current_tier"]);
+    // examples/README.md: only example/... flags and due entries count; suggested tier from them.
+    nlohmann::json flags = nlohmann::json::array();
+    nlohmann::json due = nlohmann::json::array();
+    nlohmann::json highest = nullptr;
+    for (const auto& f : a["flags"]) {
+      if (f["rule"].get<std::string>().rfind("example/", 0) != 0) continue;
+      nlohmann::json g = f;
+      // Evidence after the bound item may hold more ids than shown.
+      g["evidence"] = nlohmann::json::array();
+      for (std::size_t k = 0; k < e["flags"][flags.size()]["evidence"].size() && k < f["evidence"].size(); ++k) {
+        g["evidence"].push_back(f["evidence"][k]);
+      }
+      if (!f["tier"].is_null() && (highest.is_null() || f["tier"] > highest)) highest = f["tier"];
+      flags.push_back(g);
+    }
+    for (const auto& d : a["due"]) {
+      if (d["rule"].get<std::string>().rfind("example/", 0) == 0) due.push_back(d);
+    }
+    EXPECT_EQ(flags, e["flags"]) << a["id"];
+    EXPECT_EQ(due, e["due"]) << a["id"];
+    const int current = a["current_tier"].is_null() ? 0 : a["current_tier"].get<int>();
+    const nlohmann::json suggested = !highest.is_null() && highest.get<int>() > current ? highest : nlohmann::json(nullptr);
+    EXPECT_EQ(suggested, e["suggested_tier"]) << a["id"];
+  }
+  // The JSON keys come in exactly the order of cli.md.
+  const auto ordered = nlohmann::ordered_json::parse(r.out);
+  std::vector<std::string> keys;
+  for (auto it = ordered.begin(); it != ordered.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"waymark", "as_of", "pack", "pupils", "summary"}));
+}
+
+TEST(Run, IsByteIdenticalForIdenticalInput) {
+  const std::string args = "run --pack hertfordshire --cases " + root() + "/examples/caseload --as-of 2025-11-17 --format json --explain";
+  const Result first = run(args);
+  const Result second = run(args);
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_EQ(first.out, second.out);
+  EXPECT_GT(first.out.size(), 10000u);
+}
+
+TEST(Run, WritesCsvWithTheHeaderOfCliMd) {
+  const Result r = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format csv");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "pupil_id,rule,severity,category,tier,title,evidence,actions\r");
+  EXPECT_NE(r.out.find("P-0042,example/reduced-timetable-unreviewed,high,safeguarding,3,"
+                       "Reduced timetable in place for 10 weeks without a recent review,RT-3,"
+                       "Review the reduced timetable with parents and agree a plan back to full-time\r\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Run, WritesReportsPrivateToTheirOwner) {
+  const fs::path out = scratch("out") / "report.json";
+  const Result r = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format json --out " +
+                       out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  struct stat st {};
+  ASSERT_EQ(::stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Run, RedactLeavesNamesOut) {
+  const std::string args = "run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17";
+  EXPECT_NE(run(args).out.find("Sam Example"), std::string::npos);
+  const Result redacted = run(args + " --redact");
+  EXPECT_EQ(redacted.exit_code, 0);
+  EXPECT_EQ(redacted.out.find("Sam Example"), std::string::npos);
+  EXPECT_EQ(redacted.out.find("Q801200110001"), std::string::npos);  // UPNs are never printed
+}
+
+TEST(Explain, SaysADeadlineIsDueNotMissed) {
+  const Result r = run("explain --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --pupil P-0043 --rule example/no-restorative-reintegration");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("for each suspension s -> S-2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("result: due, not yet a breach: act by 2025-11-20"), std::string::npos) << r.out;
+}
+
+TEST(Explain, NamesTheFirstFailingCondition) {
+  const Result r = run("explain --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --pupil P-0043 --rule example/persistent-absence");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("did not fire: the exception holds"), std::string::npos) << r.out;
+}
+
+TEST(ExitCodes, WrongUsageIsTwo) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("run --pack england").exit_code, 2);  // no --cases
+  EXPECT_EQ(run("run --pack england --cases x --format pdf").exit_code, 2);
+  const Result bad_date = run("run --pack england --cases " + spec() + "/cases --as-of 2025-13-01");
+  EXPECT_EQ(bad_date.exit_code, 2);
+  EXPECT_NE(bad_date.all().find("--as-of"), std::string::npos);
+}
+
+TEST(ExitCodes, AMissingPackOrCaseFileIsThree) {
+  const Result pack = run("check no-such-pack");
+  EXPECT_EQ(pack.exit_code, 3);
+  EXPECT_NE(pack.all().find("no pack 'no-such-pack'"), std::string::npos) << pack.all();
+  EXPECT_EQ(run("run --pack england --cases /no/such/file.yaml --as-of 2025-11-17").exit_code, 3);
+}
+
+TEST(ExitCodes, ABadCaseFileIsThreeAndNamesFileLineAndColumn) {
+  const fs::path dir = scratch("badcase");
+  std::ofstream(dir / "bad.yaml") << "pupil:\n  id: P-1\nrecords:\n  - kind: suspenshun\n    id: S-1\n    date: 2025-10-01\n";
+  const Result r = run("run --pack england --cases " + (dir / "bad.yaml").string() + " --as-of 2025-11-17");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("bad.yaml:4:11: error:"), std::string::npos) << r.err;
+}
+
+TEST(ExitCodes, CheckFindsProblemsWithOne) {
+  const fs::path dir = scratch("badpack");
+  std::ofstream(dir / "rules.wmk") << "rule r \"T\"\n  when pupil.looked_afer\n  suggest \"x\"\n  cite \"c\"\n";
+  const Result r = run("check " + dir.string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("rules.wmk:2:14: error: the pupil has no attribute 'looked_afer'; did you mean 'looked_after'? [unknown-field]"),
+            std::string::npos)
+      << r.out;
+  const Result json = run("check " + dir.string() + " --format json");
+  EXPECT_EQ(json.exit_code, 1);
+  const auto diagnostics = nlohmann::json::parse(json.out);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0]["line"], 2);
+  EXPECT_EQ(diagnostics[0]["column"], 14);
+  EXPECT_EQ(diagnostics[0]["code"], "unknown-field");
+}
+
+TEST(ExitCodes, StrictCheckFailsOnWarnings) {
+  const fs::path dir = scratch("uncited");
+  std::ofstream(dir / "rules.wmk") << "rule r \"T\"\n  when pupil.looked_after\n  suggest \"x\"\n";
+  EXPECT_EQ(run("check " + dir.string()).exit_code, 0);
+  EXPECT_EQ(run("check --strict " + dir.string()).exit_code, 1);
+}
+
+TEST(Fmt, CheckReportsFilesToReformatAndFmtRewritesThem) {
+  const fs::path dir = scratch("fmt");
+  const fs::path file = dir / "r.wmk";
+  std::ofstream(file) << "rule r \"T\" when pupil.fsm suggest \"x\" cite \"c\"\n";
+  ::chmod(file.c_str(), 0644);
+  EXPECT_EQ(run("fmt --check " + file.string()).exit_code, 1);
+  EXPECT_EQ(run("fmt " + file.string()).exit_code, 0);
+  EXPECT_EQ(read(file), "rule r \"T\"\n  when pupil.fsm\n  suggest \"x\"\n  cite \"c\"\n");
+  struct stat st {};
+  ::stat(file.c_str(), &st);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);  // a rule file keeps its permissions
+  EXPECT_EQ(run("fmt --check " + file.string()).exit_code, 0);
+}
+
+TEST(Fmt, NeverRewritesAFileWithASyntaxError) {
+  const fs::path dir = scratch("fmtbad");
+  const fs::path file = dir / "r.wmk";
+  const std::string text = "rule r \"T\"\n  when pupil.fsm and\n  suggest \"x\"\n";
+  std::ofstream(file) << text;
+  const Result r = run("fmt " + file.string());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(read(file), text);
+}
+
+TEST(PackTests, AFailingTestIsReportedWithFileLineAndExitOne) {
+  const fs::path dir = scratch("testpack");
+  fs::create_directories(dir / "tests");
+  std::ofstream(dir / "pack.yaml") << "pack: mine\nversion: \"1\"\nextends: england\n";
+  std::ofstream(dir / "rules.wmk") << "rule fsm \"FSM\"\n  when pupil.fsm\n  suggest \"x\"\n  cite \"c\"\n";
+  std::ofstream(dir / "tests" / "t.yaml") << "- test: passes\n  as_of: 2025-11-17\n  pupil: {id: A, fsm: true}\n"
+                                              "  expect:\n    flags: [mine/fsm]\n"
+                                              "- test: fails\n  as_of: 2025-11-17\n  pupil: {id: B}\n"
+                                              "  expect:\n    flags: [mine/fsm]\n";
+  const Result r = run("test " + dir.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("t.yaml:6: test 'fails' failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expected mine/fsm to fire, but it did not"), std::string::npos) << r.out;
+  // England's own tests run too (against England), so only the failure count is ours alone.
+  EXPECT_NE(r.out.find(" passed, 1 failed\n"), std::string::npos) << r.out;
+}
+
+TEST(Help, EveryCommandHasAnExample) {
+  for (const char* command : {"check", "fmt", "run", "explain", "test", "gen"}) {
+    const Result r = run(std::string(command) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.all().find("Example"), std::string::npos) << command;
+  }
+}
+
+}  // namespace
