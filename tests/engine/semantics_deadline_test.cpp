@@ -177,6 +177,38 @@ TEST(Deadlines, DueEntriesAreOrderedByDeadlineThenRuleThenEvidence) {
                    "a-rule S-1 -> 2025-11-20", "b-rule S-1 -> 2025-11-20"}));
 }
 
+TEST(Deadlines, AnUnlessThatHoldsWinsOverAPendingWhen) {
+  // pending and not(true) = pending and false = false: neither flag nor due.
+  EXPECT_EQ(run(meet_rule(no_meeting, "s.days >= 2"), s2, "2025-11-17"), "none");
+  // pending and not(pending) = pending, with the earlier deadline (11-20 before 11-23).
+  EXPECT_EQ(run(meet_rule(no_meeting, "no meeting mm within 10 days after s.end"), s2, "2025-11-17"),
+            "due 2025-11-20");
+}
+
+TEST(Deadlines, OverADateList) {
+  // RT-1 starts Mon 2025-11-03; 4 weeks after: (11-03, 12-01].
+  const std::string rule = "rule r \"t\"\n  for each reduced_timetable rt\n"
+                           "  when no rt.reviews within 4 weeks after rt.start\n  suggest \"act\"\n";
+  const std::string none = "  - {kind: reduced_timetable, id: RT-1, start: 2025-11-03, hours_per_week: 10}\n";
+  EXPECT_EQ(run(rule, none, "2025-11-17"), "due 2025-12-01");
+  EXPECT_EQ(run(rule, none, "2025-12-01"), "due 2025-12-01");
+  EXPECT_EQ(run(rule, none, "2025-12-02"), "flag");
+  // A review dated after the as-of date does not exist yet.
+  const std::string later =
+      "  - {kind: reduced_timetable, id: RT-1, start: 2025-11-03, hours_per_week: 10, reviews: [2025-11-20]}\n";
+  EXPECT_EQ(run(rule, later, "2025-11-17"), "due 2025-12-01");
+  EXPECT_EQ(run(rule, later, "2025-11-20"), "none");
+}
+
+TEST(Deadlines, DueEntriesDoNotSuggestATier) {
+  // suggested_tier is the highest tier among the flags; a due entry is not a flag.
+  TestPack pack("rule meet \"t\"\n  for each suspension s\n  when " + no_meeting + "\n  suggest tier 3 \"act\"\n");
+  const PupilResult r = pack.evaluate(pupil_case(s2), "2025-11-17");
+  EXPECT_EQ(outcome(r), "due 2025-11-20");
+  EXPECT_EQ(r.suggested_tier, std::nullopt);
+  EXPECT_EQ(pack.evaluate(pupil_case(s2), "2025-11-21").suggested_tier, std::optional<std::int64_t>(3));
+}
+
 // ------------------------------------------------------------------ inside filters and aggregates
 
 TEST(Deadlines, InsideAnAggregateAnOpenWindowDoesNotHold) {

@@ -351,6 +351,44 @@ TEST(Windows, ThisTermDuringAHolidayIsTheLatestTermThatStarted) {
   EXPECT_EQ(some_incident("in this term", "2025-12-01", "2026-01-05"), "none");
 }
 
+TEST(Windows, ThisTermInTheSummerHolidayAndBeforeAutumnStarts) {
+  // 2026-08-15: the latest term that started is summer 2026 (2026-04-13..2026-07-22).
+  EXPECT_EQ(some_incident("in this term", "2026-07-22", "2026-08-15"), "flag");
+  EXPECT_EQ(some_incident("in previous term", "2026-03-27", "2026-08-15"), "flag");  // spring 2026
+  // Tue 2025-09-02 is in academic year 2025-26 but before autumn starts (09-03): the latest term that
+  // started before it is summer 2025 (2025-04-22..2025-07-22), from the 2024-25 year.
+  EXPECT_EQ(some_incident("in this term", "2025-07-22", "2025-09-02"), "flag");
+  EXPECT_EQ(some_incident("in this term", "2025-07-22", "2025-09-03"), "none");
+}
+
+TEST(Windows, NoTermFoundWhenOnlyLaterYearsAreLoaded) {
+  // With only 2025-26 loaded, on 2025-09-02 no loaded term has started: this term selects nothing.
+  TestPack pack("rule r \"{count of incidents in this term}\"\n  when pupil.id is set\n  suggest \"act\"\n", {},
+                testing::shipped("2025-26"));
+  const PupilResult r = pack.evaluate(pupil_case(incident("I-1", "2025-09-01")), "2025-09-02");
+  ASSERT_EQ(r.flags.size(), 1u);
+  EXPECT_EQ(r.flags[0].title, "0");
+}
+
+TEST(Windows, ARuleNeedingTheCalendarAtAnUncoveredDateIsAnError) {
+  // case-records.md §3: evaluating at a date no calendar covers is an error for a rule that needs
+  // the calendar (school days, terms, streaks), and fine for the others. 2027-01-04 is in 2026-27.
+  const std::string c = pupil_case(incident("I-1", "2026-12-01"));
+  TestPack plain(testing::when_rule("some incident i within last 6 weeks"));
+  EXPECT_EQ(outcome(plain.evaluate(c, "2027-01-04")), "flag");  // 2026-12-01 >= 2026-11-23
+  for (const char* condition : {"some incident i within last 5 school days", "some incident in this term",
+                                "absence streak > 0"}) {
+    TestPack pack(testing::when_rule(condition));
+    testing::Loaded loaded = testing::load_yaml(c);
+    EvaluateOptions options;
+    options.as_of = testing::day("2027-01-04");
+    dsl::Diagnostics d;
+    EXPECT_FALSE(evaluate(pack.compiled(), loaded.caseload, options, d).has_value()) << condition;
+    ASSERT_TRUE(d.has_errors()) << condition;
+    EXPECT_EQ(d.all().front().code, "calendar-not-covered");
+  }
+}
+
 TEST(Windows, PreviousTermCrossesAcademicYears) {
   // On 2025-11-17 this term is autumn 2025, so the previous term is summer 2025 (2025-04-22..2025-07-22).
   EXPECT_EQ(some_incident("in previous term", "2025-04-21", "2025-11-17"), "none");
