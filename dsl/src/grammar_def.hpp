@@ -495,7 +495,7 @@ namespace boost::spirit::x3 {
   template <>                                                                      \
   struct get_info<waymark::dsl::grammar::type> {                                   \
     using result_type = std::string;                                               \
-    std::string operator()(waymark::dsl::grammar::type const& p) const { return text; } \
+    std::string operator()([[maybe_unused]] waymark::dsl::grammar::type const& p) const { return text; } \
   };
 WAYMARK_INFO(keyword_parser, "'" + std::string(p.word) + "'")
 WAYMARK_INFO(punct_parser, "'" + std::string(p.symbol) + "'")
@@ -503,16 +503,16 @@ WAYMARK_INFO(name_parser, std::string(p.what))
 WAYMARK_INFO(literal_parser, std::string(p.what))
 WAYMARK_INFO(plain_string_parser, std::string(p.what))
 WAYMARK_INFO(end_parser, std::string(p.what))
-WAYMARK_INFO(rule_id_parser, (static_cast<void>(p), std::string("a rule id")))
-WAYMARK_INFO(path_parser, (static_cast<void>(p), std::string("a path")))
-WAYMARK_INFO(collection_parser, (static_cast<void>(p), std::string("a kind or a date list")))
-WAYMARK_INFO(tier_number_parser, (static_cast<void>(p), std::string("a tier number (a whole number)")))
-WAYMARK_INFO(range_parser, (static_cast<void>(p), std::string("a range 'N..M'")))
-WAYMARK_INFO(compare_parser, (static_cast<void>(p), std::string("a comparison")))
-WAYMARK_INFO(arithmetic_parser, (static_cast<void>(p), std::string("'+' or '-'")))
-WAYMARK_INFO(is_word_parser, (static_cast<void>(p), std::string("'none', 'set', 'active' or a value")))
-WAYMARK_INFO(window_start_parser, (static_cast<void>(p), std::string("a window")))
-WAYMARK_INFO(misplaced_window_parser, (static_cast<void>(p), std::string("a window")))
+WAYMARK_INFO(rule_id_parser, "a rule id")
+WAYMARK_INFO(path_parser, "a path")
+WAYMARK_INFO(collection_parser, "a kind or a date list")
+WAYMARK_INFO(tier_number_parser, "a tier number (a whole number)")
+WAYMARK_INFO(range_parser, "a range 'N..M'")
+WAYMARK_INFO(compare_parser, "a comparison")
+WAYMARK_INFO(arithmetic_parser, "'+' or '-'")
+WAYMARK_INFO(is_word_parser, "'none', 'set', 'active' or a value")
+WAYMARK_INFO(window_start_parser, "a window")
+WAYMARK_INFO(misplaced_window_parser, "a window")
 #undef WAYMARK_INFO
 template <typename Subject>
 struct get_info<waymark::dsl::grammar::scope_directive<Subject>> {
