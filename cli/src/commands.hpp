@@ -19,5 +19,6 @@ Action add_ack_command(CLI::App& app);
 Action add_audit_command(CLI::App& app);
 Action add_gen_command(CLI::App& app);
 Action add_test_command(CLI::App& app);
+Action add_diff_command(CLI::App& app);
 
 }  // namespace waymark::cli
