@@ -1,6 +1,8 @@
 // Evaluation of compiled nodes, exactly as language.md §4-7 says: as-of truncation, anchors, every
 // window, none propagation (a comparison with none is false), deadlines that pend, and streaks.
 
+#include <algorithm>
+
 #include "nodes.hpp"
 
 namespace waymark::engine::detail {
@@ -12,12 +14,22 @@ using dsl::Rational;
 
 std::optional<Date> add_duration(const Context& ctx, Date date, const dsl::Duration& d, int sign) {
   const std::int64_t n = d.count * sign;
-  // Durations are whole numbers of at most nine digits (the parser's limit), so these fit.
+  // Durations may have nine digits (language.md §2): 999999999 weeks or years do not fit a Date, and
+  // wrapping around made `X older than 400000000 weeks` true. Results more than a million years
+  // away saturate there instead, so `X + D < today` and `today - D <= X` still answer correctly.
+  constexpr std::int64_t far = 366LL * 1'000'000;
+  const auto plus_days = [&](std::int64_t days) {
+    return Date::from_days(static_cast<std::int32_t>(std::clamp<std::int64_t>(date.days() + days, -far, far)));
+  };
+  const auto plus_months = [&](std::int64_t months) {
+    if (months > 12'000'000 || months < -12'000'000) return plus_days(months > 0 ? far : -far);
+    return date.plus_months(static_cast<std::int32_t>(months));
+  };
   switch (d.unit) {
-    case dsl::DurationUnit::day: return date.plus_days(static_cast<std::int32_t>(n));
-    case dsl::DurationUnit::week: return date.plus_days(static_cast<std::int32_t>(7 * n));
-    case dsl::DurationUnit::month: return date.plus_months(static_cast<std::int32_t>(n));
-    case dsl::DurationUnit::year: return date.plus_years(static_cast<std::int32_t>(n));
+    case dsl::DurationUnit::day: return plus_days(n);
+    case dsl::DurationUnit::week: return plus_days(7 * n);
+    case dsl::DurationUnit::month: return plus_months(n);
+    case dsl::DurationUnit::year: return plus_months(12 * n);
     case dsl::DurationUnit::school_day: return ctx.calendar->add_school_days(date, n);
   }
   return std::nullopt;

@@ -249,6 +249,13 @@ TEST(NoneBounds, NoOverAWindowWithANoneBoundDoesNotHold) {
   EXPECT_EQ(run(meet_rule("some incident i before s.end"), ongoing + "  - {kind: incident, id: I-1, date: 2025-11-01}\n",
                 "2025-11-17"),
             "none");
+  // A school-day bound that falls before the loaded calendar is none too: autumn 2024 starts Tue
+  // 2024-09-03, so 5 school days before Thu 2024-09-05 (Wed 4, Tue 3, then 2023-24) is none.
+  EXPECT_EQ(run(testing::when_rule("no incident i within 5 school days before 2024-09-05"), {}, "2025-11-17"), "none");
+  EXPECT_EQ(run(testing::when_rule("no incident i within last 5 school days"), {}, "2024-09-05"), "none");
+  EXPECT_EQ(run(testing::when_rule("no incident i within last 2 school days"), {}, "2024-09-05"), "flag");
+  EXPECT_EQ(run(testing::when_rule("attendance within last 5 school days is none"),
+                {}, "2024-09-05"), "flag");
   // With the end known, the same windows hold for a pupil without incidents.
   EXPECT_EQ(run(meet_rule("no incident i before s.end"), s2, "2025-11-17"), "flag");
 }

@@ -185,6 +185,14 @@ TEST(Evidence, NoUnlessAndDateListsAddNothing) {
   EXPECT_EQ(flag_lines(pack.evaluate(c, "2025-11-17")), Lines{"r: RT-1"});
 }
 
+TEST(Evidence, RecordsSelectedInUnlessAddNothing) {
+  // The meeting makes `some meeting m` true, so `not` (the unless) is false and the rule holds;
+  // the meeting was selected only inside `unless`.
+  const std::string c = pupil_case(incident("I-1", "2025-11-01") + "  - {kind: meeting, id: MT-1, date: 2025-11-10}\n");
+  TestPack pack("rule r \"t\"\n  when some incident i\n  unless not (some meeting m)\n  suggest \"act\"\n");
+  EXPECT_EQ(flag_lines(pack.evaluate(c, "2025-11-17")), Lines{"r: I-1"});
+}
+
 TEST(Evidence, IdsCompareBytewiseWithinAnAnchor) {
   const std::string c = pupil_case(incident("I-9", "2025-11-01") + incident("I-10", "2025-11-01") +
                                    incident("I-1", "2025-11-02"));
@@ -311,6 +319,7 @@ TEST(Determinism, OneThreadAndTwoThreadsAgree) {
   const RunResult two = pack.run(cases, "2025-11-17", 2);
   ASSERT_EQ(one.pupils.size(), 300u);
   EXPECT_EQ(serialise(one), serialise(two));
+  EXPECT_EQ(serialise(one), serialise(pack.run(cases, "2025-11-17", 0)));  // one thread per core
   // Pupils are sorted by id bytewise: P-0, P-1, P-10, P-100, ...
   EXPECT_EQ(one.pupils[0].id, "P-0");
   EXPECT_EQ(one.pupils[1].id, "P-1");
@@ -357,6 +366,43 @@ TEST(Explain, AnUnknownRuleIsNothing) {
   TestPack pack(testing::when_rule("pupil.id is set"));
   testing::Loaded loaded = testing::load_yaml(pupil_case({}));
   EXPECT_FALSE(explain_rule(pack.compiled(), loaded.caseload.pupils.front(), testing::day("2025-11-17"), "nope"));
+}
+
+// ------------------------------------------------------------------ the specification's example
+
+TEST(SpecExample, FirstLookRulesGiveTheExpectedFlagsAndDueEntries) {
+  // spec/examples: the rules of language.md §1 with the example calendar, as of 2025-11-17; the
+  // expected values are those of expected-2025-11-17.json (the README explains each).
+  const std::string spec = WAYMARK_SHARED_SPEC;
+  TestPack pack(testing::read_text(spec + "/examples/pack/first-look.wmk"), {},
+                testing::calendar_from(testing::read_text(spec + "/examples/pack/calendar.yaml")));
+  const std::string cases = "---\n" + testing::read_text(spec + "/examples/cases/P-0042.yaml") + "\n---\n" +
+                            testing::read_text(spec + "/examples/cases/P-0043.yaml");
+  const RunResult run = pack.run(cases, "2025-11-17");
+  ASSERT_EQ(run.pupils.size(), 2u);
+  const PupilResult& p42 = run.pupils[0];
+  EXPECT_EQ(p42.id, "P-0042");
+  EXPECT_EQ(p42.current_tier, 2);
+  EXPECT_EQ(p42.suggested_tier, std::optional<std::int64_t>(3));
+  ASSERT_EQ(p42.flags.size(), 2u);
+  EXPECT_EQ(p42.flags[0].rule, "test/reduced-timetable-unreviewed");
+  EXPECT_EQ(p42.flags[0].title, "Reduced timetable in place for 10 weeks without a recent review");
+  EXPECT_EQ(p42.flags[0].category, "safeguarding");
+  EXPECT_EQ(p42.flags[0].severity, dsl::SeverityLevel::high);
+  EXPECT_EQ(p42.flags[0].tier, std::optional<std::int64_t>(3));
+  EXPECT_EQ(p42.flags[0].evidence, Lines{"RT-3"});
+  EXPECT_EQ(p42.flags[0].notify, Lines{"la_inclusion"});
+  EXPECT_EQ(p42.flags[1].rule, "test/persistent-absence");
+  EXPECT_EQ(p42.flags[1].title, "Persistent absence");
+  EXPECT_EQ(p42.flags[1].tier, std::optional<std::int64_t>(2));
+  EXPECT_TRUE(p42.flags[1].evidence.empty());
+  EXPECT_TRUE(p42.due.empty());
+  const PupilResult& p43 = run.pupils[1];
+  EXPECT_EQ(p43.id, "P-0043");
+  EXPECT_EQ(p43.current_tier, 0);
+  EXPECT_EQ(p43.suggested_tier, std::nullopt);
+  EXPECT_TRUE(p43.flags.empty());
+  EXPECT_EQ(testing::due_lines(p43), Lines{"no-restorative-reintegration S-2 -> 2025-11-20"});
 }
 
 }  // namespace

@@ -288,6 +288,15 @@ TEST(Attendance, TheDefaultWindowIsThisAcademicYear) {
   EXPECT_EQ(value_of("absence", c, "2025-08-31"), "100.0%");
 }
 
+TEST(Attendance, OneRunAcrossTheStartOfTheAcademicYear) {
+  // Fri 2025-08-29 N N, weekend, Mon 2025-09-01 N N, Tue 09-02 / \. As of 09-02 this academic year
+  // (from 09-01) holds 4 possible sessions, 2 missed: 50%; the previous one holds Friday's: 100%.
+  const std::string c = pupil_case({}, marks("2025-08-29", "NN----NN/\\"));
+  EXPECT_EQ(value_of("absence", c, "2025-09-02"), "50.0%");
+  EXPECT_EQ(value_of("absence in previous academic year", c, "2025-09-02"), "100.0%");
+  EXPECT_EQ(value_of("sessions missed", c, "2025-08-31"), "2");
+}
+
 TEST(Attendance, MeasuresTakeAWindow) {
   // 2025-11-03..07 all N (10 sessions), weekend --, 2025-11-10..14 all present (10 sessions).
   const std::string c = pupil_case({}, marks("2025-11-03", "NNNNNNNNNN----/\\/\\/\\/\\/\\"));

@@ -193,6 +193,32 @@ TEST(WithinLast, SchoolDaysCountBackOverHalfTerm) {
   EXPECT_EQ(each_incident("i within last 1 school day", r, "2025-11-04"), "none");  // 11-04 - 1 = 11-03
 }
 
+TEST(WithinLast, SchoolDaysCountBackOverAClosure) {
+  // today = Tue 2026-05-05; Mon 05-04 is a closure, so 1 school day before today is Fri 2026-05-01.
+  const std::string r = incident("I-1", "2026-05-01");
+  EXPECT_EQ(each_incident("i within last 1 school day", r, "2026-05-05"), "flag");
+  EXPECT_EQ(each_incident("i within last 1 school day", r, "2026-05-06"), "none");  // 05-06 - 1 = 05-05
+}
+
+TEST(AsOfTruncation, AnUnsortedDateListIsReadInDateOrder) {
+  // Written out of order; as of 2025-11-17 only 2025-10-01 exists.
+  const std::string c = pupil_case(
+      "  - {kind: reduced_timetable, id: RT-1, start: 2025-09-08, hours_per_week: 10, reviews: [2025-11-18, 2025-10-01]}\n");
+  EXPECT_EQ(title_of("{count of rt.reviews} {min date of rt.reviews}", c, "2025-11-17", "reduced_timetable rt"),
+            "1 2025-10-01");
+}
+
+TEST(OlderThan, HugeDurationsDoNotWrapAround) {
+  // X + 400000000 weeks lies millions of years after today: never `older than`; and today minus it
+  // lies long before X: always `within last`. (Durations have at most nine digits, §2.)
+  const std::string r = incident("I-1", "2025-11-07");
+  EXPECT_EQ(each_incident("i older than 400000000 weeks", r, "2025-11-17"), "none");
+  EXPECT_EQ(each_incident("i older than 999999999 years", r, "2025-11-17"), "none");
+  EXPECT_EQ(each_incident("i within last 400000000 weeks", r, "2025-11-17"), "flag");
+  EXPECT_EQ(each_incident("i within last 999999999 months", r, "2025-11-17"), "flag");
+  EXPECT_EQ(each_incident("age of i < 999999999 days", r, "2025-11-17"), "flag");
+}
+
 // ------------------------------------------------------------------ age of X OP D
 
 TEST(AgeOf, ComparisonsAreTheAgeTestOnX) {
@@ -210,6 +236,24 @@ TEST(AgeOf, ComparisonsAreTheAgeTestOnX) {
   // `<=` is X + D >= today.
   EXPECT_EQ(each_incident("age of i <= 10 days", r, "2025-11-17"), "flag");
   EXPECT_EQ(each_incident("age of i <= 10 days", r, "2025-11-18"), "none");
+}
+
+TEST(AgeOf, EqualityIsTheDayXPlusDIsToday) {
+  // `=` and `!=` compare an age with a duration too (§4 operator table): X + D = today.
+  const std::string r = incident("I-1", "2025-11-07");
+  EXPECT_EQ(each_incident("age of i = 10 days", r, "2025-11-16"), "none");
+  EXPECT_EQ(each_incident("age of i = 10 days", r, "2025-11-17"), "flag");
+  EXPECT_EQ(each_incident("age of i = 10 days", r, "2025-11-18"), "none");
+  EXPECT_EQ(each_incident("age of i != 10 days", r, "2025-11-17"), "none");
+  EXPECT_EQ(each_incident("age of i != 10 days", r, "2025-11-18"), "flag");
+}
+
+TEST(AgeOf, OfNoneIsNoneAndComparesFalse) {
+  const std::string c = pupil_case("  - {kind: reduced_timetable, id: RT-1, start: 2025-09-08, hours_per_week: 10}\n");
+  TestPack pack("rule r \"{age of rt.la_notified}\"\n  for each reduced_timetable rt\n"
+                "  when age of rt.la_notified >= 0 days or age of rt.la_notified < 1 day\n  suggest \"act\"\n");
+  EXPECT_EQ(outcome(pack.evaluate(c, "2025-11-17")), "none");
+  EXPECT_EQ(title_of("{age of rt.la_notified}", c, "2025-11-17", "reduced_timetable rt"), "none");
 }
 
 TEST(AgeOf, TheDurationMayBeWrittenFirst) {
@@ -311,6 +355,22 @@ TEST(Windows, BetweenIncludesBothEnds) {
   EXPECT_EQ(some_incident(w, "2025-10-01", "2025-11-17"), "flag");
   EXPECT_EQ(some_incident(w, "2025-10-31", "2025-11-17"), "flag");
   EXPECT_EQ(some_incident(w, "2025-11-01", "2025-11-17"), "none");
+}
+
+TEST(Windows, TheFirstAndAfterBetweenBelongsToBetween) {
+  // `between s.start - 1 week and s.end + 1 week and s.days > N`: the window is
+  // [2025-09-29, 2025-10-15] for S-1 (10-06..10-08), and `and s.days > N` is a second condition.
+  auto run = [](const char* n) {
+    TestPack pack(std::string("rule r \"t\"\n  for each suspension s\n"
+                              "  when some incident i between s.start - 1 week and s.end + 1 week and s.days > ") +
+                  n + "\n  suggest \"act\"\n");
+    return outcome(pack.evaluate(
+        pupil_case("  - {kind: suspension, id: S-1, start: 2025-10-06, end: 2025-10-08, days: 1}\n" +
+                   incident("I-1", "2025-10-15")),
+        "2025-11-17"));
+  };
+  EXPECT_EQ(run("0"), "flag");
+  EXPECT_EQ(run("2"), "none");
 }
 
 TEST(Windows, EpisodesAreSelectedByOverlap) {
