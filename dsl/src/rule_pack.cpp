@@ -102,26 +102,33 @@ private:
     return "no pack '" + name + "' (looked in " + where + "); give a path such as ./my-pack or set WAYMARK_PACKS";
   }
 
-  /// A pack's folder: a path as given, or a bare name beside the naming pack, in WAYMARK_PACKS, then shipped.
-  std::optional<std::string> find(const std::string& name, const std::string& beside) const {
+  /// A pack's folder. A path is taken as given (from the command line) or relative to the folder of
+  /// the pack that names it (in `extends:`); a bare name is looked for beside that pack, then in
+  /// WAYMARK_PACKS, then among the shipped packs (packs.md §1).
+  std::optional<std::string> find(const std::string& name, const std::string& naming_folder) const {
     std::error_code ec;
     if (looks_like_path(name) || !is_pack_name(name)) {
       std::string path = name;
-      if (!beside.empty() && fs::path(name).is_relative()) path = join_path(beside, name);
+      if (!naming_folder.empty() && fs::path(name).is_relative()) {
+        path = fs::path(join_path(naming_folder, name)).lexically_normal().string();
+      }
       if (fs::is_directory(path, ec)) return path;
       return std::nullopt;
     }
     std::vector<std::string> places;
-    if (!beside.empty()) places.push_back(beside);
+    if (!naming_folder.empty()) {
+      const fs::path parent = fs::path(naming_folder).lexically_normal().parent_path();
+      places.push_back(parent.empty() ? std::string(".") : parent.string());
+    }
     places.insert(places.end(), search_.directories.begin(), search_.directories.end());
     places.push_back(search_.shipped);
     for (const std::string& place : places) {
       if (place.empty()) continue;
       const std::string candidate = join_path(place, name);
-      if (fs::is_directory(candidate, ec)) return candidate;
+      if (fs::is_directory(candidate, ec) && fs::exists(join_path(candidate, "pack.yaml"), ec)) return candidate;
     }
-    // Not found by name, but an existing folder of that name in the working directory is meant.
-    if (beside.empty() && fs::is_directory(name, ec)) return name;
+    // On the command line, a folder of that name in the working directory is meant.
+    if (naming_folder.empty() && fs::is_directory(name, ec)) return name;
     return std::nullopt;
   }
 
@@ -132,10 +139,14 @@ private:
   bool load_layer(const std::string& folder, RulePack& pack, SourceRange named_at) {
     std::error_code ec;
     const std::string canonical = fs::weakly_canonical(folder, ec).string();
-    if (std::find(chain_.begin(), chain_.end(), canonical) != chain_.end()) {
+    if (const auto again = std::find(chain_.begin(), chain_.end(), canonical); again != chain_.end()) {
+      // Name the chain by pack names, ending with the pack met again.
       std::string names;
       for (const std::string& n : chain_names_) names += n + " -> ";
-      diagnostics_.error(named_at, "extends-cycle", "the packs extend each other in a cycle: " + names + folder);
+      const auto index = static_cast<std::size_t>(again - chain_.begin());
+      names += index < chain_names_.size() ? chain_names_[index] : folder;
+      diagnostics_.error(named_at, "extends-cycle",
+                         "the packs extend each other in a cycle: " + names + "; remove one of these 'extends:'");
       return false;
     }
     chain_.push_back(canonical);
@@ -165,10 +176,10 @@ private:
     chain_names_.push_back(layer.name);
 
     if (extends) {
-      const fs::path parent = fs::path(folder).parent_path();
-      const std::optional<std::string> base = find(*extends, parent.empty() ? std::string(".") : parent.string());
+      const std::optional<std::string> base = find(*extends, folder);
       if (!base) {
-        diagnostics_.error(extends_at, "pack-not-found", not_found_message(*extends, parent.string()));
+        const fs::path parent = fs::path(folder).lexically_normal().parent_path();
+        diagnostics_.error(extends_at, "pack-not-found", not_found_message(*extends, parent.empty() ? "." : parent.string()));
         return false;
       }
       if (!load_layer(*base, pack, extends_at)) return false;

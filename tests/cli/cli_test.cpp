@@ -253,6 +253,94 @@ TEST(PackTests, AFailingTestIsReportedWithFileLineAndExitOne) {
   EXPECT_NE(r.out.find(" passed, 1 failed\n"), std::string::npos) << r.out;
 }
 
+// packs.md §1: each kind of manifest defect is named with its YAML line.
+struct ManifestCase {
+  const char* name;
+  const char* manifest;
+  const char* expected;  // `pack.yaml:LINE:COL: error: ... [code]`, as a fragment
+};
+
+class ManifestDefects : public ::testing::TestWithParam<ManifestCase> {};
+
+TEST_P(ManifestDefects, AreNamedWithTheirYamlLine) {
+  const fs::path dir = scratch(std::string("manifest-") + GetParam().name) / "pack";
+  fs::create_directories(dir);
+  std::ofstream(dir / "pack.yaml") << GetParam().manifest;
+  const Result r = run("check " + dir.string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.all().find(GetParam().expected), std::string::npos) << r.all();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, ManifestDefects,
+    ::testing::Values(
+        ManifestCase{"unknown-parameter", "pack: p\nversion: \"1\"\nextends: england\nparameters:\n  persistent_absence_thresold: 12%\n",
+                     "pack.yaml:5:3: error: no parameter 'persistent_absence_thresold' to override; did you mean 'persistent_absence_threshold'? [unknown-parameter]"},
+        ManifestCase{"wrong-type", "pack: p\nversion: \"1\"\nextends: england\nparameters:\n  persistent_absence_threshold: 12 weeks\n",
+                     "pack.yaml:5:33: error: the parameter 'persistent_absence_threshold' is a percent"},
+        ManifestCase{"unknown-disabled-rule", "pack: p\nversion: \"1\"\nextends: england\ndisable: [england/no-such-rule]\n",
+                     "pack.yaml:4:11: error: no rule 'england/no-such-rule' to disable [unknown-rule]"},
+        ManifestCase{"unknown-key", "pack: p\nversion: \"1\"\nrulez: [\"*.wmk\"]\n",
+                     "pack.yaml:3:1: error: unknown key 'rulez' in pack.yaml; did you mean 'rules'?"},
+        ManifestCase{"missing-version", "pack: p\n", "pack.yaml:1:1: error: pack.yaml needs 'version:'"},
+        ManifestCase{"bad-name", "pack: My-Pack\nversion: 1\n", "pack.yaml:1:7: error: the pack name 'My-Pack' must match"},
+        ManifestCase{"extends-self", "pack: p\nversion: \"1\"\nextends: ../pack\n",
+                     "error: the packs extend each other in a cycle: p -> p; remove one"}),
+    [](const ::testing::TestParamInfo<ManifestCase>& param) {
+      std::string n = param.param.name;
+      for (char& c : n) c = c == '-' ? '_' : c;
+      return n;
+    });
+
+TEST(Manifest, ACycleThroughTwoPacksIsNamed) {
+  const fs::path dir = scratch("cycle");
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  std::ofstream(dir / "a" / "pack.yaml") << "pack: a\nversion: \"1\"\nextends: ../b\n";
+  std::ofstream(dir / "b" / "pack.yaml") << "pack: b\nversion: \"1\"\nextends: ../a\n";
+  const Result r = run("check " + (dir / "a").string());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.all().find("b/pack.yaml:3:10: error: the packs extend each other in a cycle: a -> b -> a; remove one"),
+            std::string::npos)
+      << r.all();
+}
+
+// Three pupils absent 4, 5 and 6 sessions of 40 (10%, 12.5%, 15%): raising the persistent-absence
+// threshold from 10% to 12.5% stops flagging exactly the first (10% < 12.5%); 12.5% >= 12.5% stays.
+TEST(Diff, CountsThePupilsAThresholdChangeMoves) {
+  const fs::path dir = scratch("diff");
+  fs::create_directories(dir / "old");
+  fs::create_directories(dir / "new");
+  const std::string rule = "param threshold = 10% \"t\"\n\nrule pa \"PA\"\n  when absence >= threshold\n  suggest \"x\"\n  cite \"c\"\n";
+  std::ofstream(dir / "old" / "pack.yaml") << "pack: mine\nversion: \"1\"\nextends: england\ndisable: []\n";
+  std::ofstream(dir / "old" / "rules.wmk") << rule;
+  std::ofstream(dir / "new" / "pack.yaml") << "pack: mine\nversion: \"2\"\nextends: england\nparameters:\n  threshold: 12.5%\n";
+  std::ofstream(dir / "new" / "rules.wmk") << rule;
+  // 20 school days from Monday 3 November (weekends '----'); N marks the sessions missed.
+  auto marks = [](int missed) {
+    std::string week[4] = {"/\\/\\/\\/\\/\\", "/\\/\\/\\/\\/\\", "/\\/\\/\\/\\/\\", "/\\/\\/\\/\\/\\"};
+    std::string all = week[0] + "----" + week[1] + "----" + week[2] + "----" + week[3];
+    for (std::size_t i = 0; i < all.size() && missed > 0; ++i) {
+      if (all[i] == '/' || all[i] == '\\') {
+        all[i] = 'N';
+        --missed;
+      }
+    }
+    return all;
+  };
+  int n = 0;
+  for (const int missed : {4, 5, 6}) {
+    std::ofstream(dir / ("p" + std::to_string(++n) + ".yaml"))
+        << "pupil: {id: D-" << n << "}\nattendance:\n  - from: 2025-11-03\n    marks: '" << marks(missed) << "'\n";
+  }
+  const Result r = run("diff --pack " + (dir / "old").string() + " --pack " + (dir / "new").string() + " --cases " +
+                       (dir / "p1.yaml").string() + " " + (dir / "p2.yaml").string() + " " + (dir / "p3.yaml").string() +
+                       " --as-of 2025-11-30");
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("mine/pa: 0 newly flagged, 1 no longer flagged\n  - D-1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 of 3 pupils affected"), std::string::npos) << r.out;
+}
+
 TEST(Help, EveryCommandHasAnExample) {
   for (const char* command : {"check", "fmt", "run", "explain", "test", "gen"}) {
     const Result r = run(std::string(command) + " --help");
