@@ -30,6 +30,7 @@ std::unique_ptr<Fixture> prepare(const std::string& pack_name, std::size_t pupil
   dsl::Diagnostics d;
   dsl::PackSearch search;
   search.shipped = std::string(WAYMARK_SOURCE_ROOT) + "/rules";
+  search.directories.push_back(std::string(WAYMARK_SOURCE_ROOT) + "/bench/packs");
   auto pack = dsl::load_pack(pack_name, search, f->sources, d);
   if (!pack || d.has_errors()) return nullptr;
   f->pack = std::move(*pack);
@@ -80,10 +81,15 @@ void evaluate_pack(benchmark::State& state, const std::string& pack, unsigned th
 void BM_England_TwoThreads(benchmark::State& s) { evaluate_pack(s, "england", 2); }
 void BM_England_OneThread(benchmark::State& s) { evaluate_pack(s, "england", 1); }
 void BM_Hertfordshire_TwoThreads(benchmark::State& s) { evaluate_pack(s, "hertfordshire", 2); }
+// The brief's comparison: six simple rules over a local authority's whole roll.
+void BM_SixRules_TwoThreads(benchmark::State& s) { evaluate_pack(s, WAYMARK_SOURCE_ROOT "/bench/packs/six-rules", 2); }
+void BM_SixRules_OneThread(benchmark::State& s) { evaluate_pack(s, WAYMARK_SOURCE_ROOT "/bench/packs/six-rules", 1); }
 
 BENCHMARK(BM_England_OneThread)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_England_TwoThreads)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Hertfordshire_TwoThreads)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SixRules_OneThread)->Arg(250000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SixRules_TwoThreads)->Arg(250000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
