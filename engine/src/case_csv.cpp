@@ -258,12 +258,18 @@ private:
     return v;
   }
 
+  // Exports list a pupil's rows together and the pupils in the same order in every file, so try the
+  // previous row's pupil, then the next pupil of pupils.csv, before the hash table.
   Pupil* find_pupil(std::string_view id) {
     if (last_pupil_ != nullptr && last_id_ == id) return last_pupil_;
-    const auto at = index_.find(id);
-    if (at == index_.end()) return nullptr;
+    std::size_t index = last_pupil_ == nullptr ? 0 : static_cast<std::size_t>(last_pupil_ - pupils_.data()) + 1;
+    if (index >= pupils_.size() || pupils_[index].id() != id) {
+      const auto at = index_.find(id);
+      if (at == index_.end()) return nullptr;
+      index = at->second;
+    }
     last_id_ = id;
-    last_pupil_ = &pupils_[at->second];
+    last_pupil_ = &pupils_[index];
     return last_pupil_;
   }
 
