@@ -9,6 +9,11 @@
 #include <string>
 #include <variant>
 
+#include <fstream>
+#include <sstream>
+
+#include "waymark/dsl/check.hpp"
+#include "waymark/dsl/format.hpp"
 #include "waymark/dsl/parse.hpp"
 
 namespace {
@@ -111,6 +116,7 @@ void walk(const Text& t, Span parent) {
 void check_tree(const RuleFile& tree, const std::string& text, const Diagnostics& diagnostics) {
   const Span file{0, static_cast<std::uint32_t>(text.size())};
   for (const Diagnostic& d : diagnostics.all()) {
+    if (d.range.file != 0) continue;  // the vocabulary's, or later stages'
     if (d.code != "syntax" || d.range.begin > d.range.end || d.range.end > text.size()) broken("bad diagnostic");
   }
   for (const Comment& c : tree.comments) inside(c.span, file);
@@ -133,13 +139,52 @@ void check_tree(const RuleFile& tree, const std::string& text, const Diagnostics
   }
 }
 
-// The stages run on every input, in pipeline order: add the checker after parse.
-void run_stages(const SourceSet& sources, FileId file) {
+/// The England vocabulary, loaded once: the checker resolves names against it.
+const Vocabulary& england() {
+  static const Vocabulary vocabulary = [] {
+    std::ifstream in(std::string(WAYMARK_SOURCE_ROOT) + "/rules/england/vocabulary.yaml", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    SourceSet sources;
+    Diagnostics d;
+    Vocabulary v;
+    if (!load_vocabulary(sources, sources.add("vocabulary.yaml", text.str()), v, d)) broken("the England vocabulary did not load");
+    return v;
+  }();
+  return vocabulary;
+}
+
+/// language.md §10: formatting a file that parsed is idempotent and never changes the tree.
+void check_format(const RuleFile& tree, const SourceFile& source) {
+  const std::string once = format(tree, source);
+  SourceSet again;
+  Diagnostics d;
+  const FileId f = again.add("formatted.wmk", once);
+  const RuleFile reparsed = parse(again, f, d);
+  if (d.has_errors()) broken("the formatted text does not parse");
+  if (dump(reparsed) != dump(tree)) broken("formatting changed the syntax tree");
+  if (format(reparsed, again.file(f)) != once) broken("formatting is not idempotent");
+}
+
+// The stages run on every input, in pipeline order: parse, the checker (on whatever parsed, as
+// `waymark check` does), and the formatter's round trip when the file parsed cleanly.
+void run_stages(SourceSet& sources, FileId file) {
   Diagnostics diagnostics;
-  const RuleFile tree = parse(sources, file, diagnostics);
+  RulePack pack;
+  pack.vocabulary = england();
+  for (std::int64_t t = 1; t <= 5; ++t) pack.tiers[t] = "tier";
+  PackLayer layer;
+  layer.name = "fuzz";
+  layer.rule_files.push_back(parse(sources, file, diagnostics));
+  const RuleFile& tree = layer.rule_files.back();
   check_tree(tree, sources.file(file).text(), diagnostics);
   static_cast<void>(dump(tree));
+  const bool parsed = !diagnostics.has_errors();
+  if (parsed) check_format(tree, sources.file(file));
+  pack.layers.push_back(std::move(layer));
+  static_cast<void>(check(pack, sources, diagnostics));
   static_cast<void>(render_text(diagnostics.sorted(), sources));
+  static_cast<void>(render_json(diagnostics.sorted(), sources));
 }
 
 }  // namespace
