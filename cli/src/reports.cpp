@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "waymark/engine/csv_text.hpp"
+
 namespace waymark::cli {
 
 using nlohmann::ordered_json;
@@ -89,17 +91,6 @@ std::string json_report(const engine::RunResult& run, const ReportOptions& optio
 
 namespace {
 
-// RFC 4180: quote a field holding a comma, a quote or a line break; double the quotes.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : "; ") + s;
@@ -109,6 +100,7 @@ std::string joined(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string csv_report(const engine::RunResult& run) {
+  using engine::csv_field;
   std::ostringstream out;
   out << "pupil_id,rule,severity,category,tier,title,evidence,actions\r\n";
   for (const engine::PupilResult& p : run.pupils) {

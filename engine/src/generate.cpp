@@ -2,6 +2,7 @@
 // output identical for a seed on any machine; std:: distributions are not specified bit-for-bit.
 
 #include "waymark/engine/generate.hpp"
+#include "waymark/engine/csv_text.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -232,16 +233,6 @@ private:
   std::FILE* file_ = nullptr;
 };
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // The `fields` column: key=value;key=value with \; \= \\ escaped (case-records.md §4).
 std::string escape_field(const std::string& s) {
   std::string out;
@@ -287,9 +278,9 @@ bool write_csv_caseload(const Caseload& caseload, const dsl::Vocabulary& vocabul
   records.write("pupil_id,kind,id,date,start,end,fields\n");
   attendance.write("pupil_id,date,am,pm\n");
   for (const Pupil& p : caseload.pupils) {
-    line = csv_cell(p.id());
+    line = csv_field(p.id());
     for (std::size_t a = 0; a < attributes.size(); ++a) {
-      if (!attributes[a].builtin) line += "," + csv_cell(value_text(p.attributes[a], attributes[a]));
+      if (!attributes[a].builtin) line += "," + csv_field(value_text(p.attributes[a], attributes[a]));
     }
     pupils.write(line + "\n");
     for (const Record& r : p.records) {
@@ -302,9 +293,9 @@ bool write_csv_caseload(const Caseload& caseload, const dsl::Vocabulary& vocabul
         if (text.empty() || (kind.fields[f].type == dsl::FieldType::boolean && text == "false")) continue;
         fields += (fields.empty() ? "" : ";") + kind.fields[f].name + "=" + escape_field(text);
       }
-      records.write(csv_cell(p.id()) + "," + kind.name + "," + csv_cell(r.id()) + "," +
+      records.write(csv_field(p.id()) + "," + kind.name + "," + csv_field(r.id()) + "," +
                     (event ? r.anchor().iso() : "") + "," + (event ? "" : r.anchor().iso()) + "," +
-                    (end ? end->iso() : "") + "," + csv_cell(fields) + "\n");
+                    (end ? end->iso() : "") + "," + csv_field(fields) + "\n");
     }
     if (p.attendance.empty()) continue;
     for (Date d = p.attendance.first; d <= p.attendance.last(); d = d.plus_days(1)) {
@@ -312,8 +303,8 @@ bool write_csv_caseload(const Caseload& caseload, const dsl::Vocabulary& vocabul
       const std::uint8_t am = p.attendance.session(d, 0);
       const std::uint8_t pm = p.attendance.session(d, 1);
       if (am == not_recorded && pm == not_recorded) continue;
-      attendance.write(csv_cell(p.id()) + "," + d.iso() + "," + csv_cell(std::string(codes.code(am))) + "," +
-                       csv_cell(std::string(codes.code(pm))) + "\n");
+      attendance.write(csv_field(p.id()) + "," + d.iso() + "," + csv_field(std::string(codes.code(am))) + "," +
+                       csv_field(std::string(codes.code(pm))) + "\n");
     }
   }
   return pupils.close() && records.close() && attendance.close();
