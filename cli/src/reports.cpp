@@ -129,6 +129,19 @@ std::string upper(const char* s) {
 
 }  // namespace
 
+std::vector<const engine::PupilResult*> attention_order(const engine::RunResult& run) {
+  std::vector<const engine::PupilResult*> order;
+  for (const engine::PupilResult& p : run.pupils) {
+    if (!p.flags.empty() || !p.due.empty()) order.push_back(&p);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const engine::PupilResult* a, const engine::PupilResult* b) {
+    if (worst(*a) != worst(*b)) return worst(*a) > worst(*b);
+    if (a->flags.size() != b->flags.size()) return a->flags.size() > b->flags.size();
+    return a->id < b->id;
+  });
+  return order;
+}
+
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options) {
   const char* bold = options.colour ? "\033[1m" : "";
   const char* dim = options.colour ? "\033[2m" : "";
@@ -142,16 +155,7 @@ std::string text_report(const engine::RunResult& run, const engine::Caseload& ca
       default: return "\033[36m";
     }
   };
-  // Pupils needing attention first: the most severe flag, then the number of flags, then id.
-  std::vector<const engine::PupilResult*> order;
-  for (const engine::PupilResult& p : run.pupils) {
-    if (!p.flags.empty() || !p.due.empty()) order.push_back(&p);
-  }
-  std::stable_sort(order.begin(), order.end(), [](const engine::PupilResult* a, const engine::PupilResult* b) {
-    if (worst(*a) != worst(*b)) return worst(*a) > worst(*b);
-    if (a->flags.size() != b->flags.size()) return a->flags.size() > b->flags.size();
-    return a->id < b->id;
-  });
+  const std::vector<const engine::PupilResult*> order = attention_order(run);
   std::ostringstream out;
   out << bold << "Waymark as of " << run.as_of.iso() << reset << " - pack " << run.pack.name << " " << run.pack.version
       << "\n\n";

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "waymark/engine/calendar.hpp"
 #include "waymark/engine/pupil.hpp"
 #include "waymark/engine/result.hpp"
 
@@ -19,5 +20,11 @@ std::string json_report(const engine::RunResult& run, const ReportOptions& optio
 std::string csv_report(const engine::RunResult& run);
 /// The SENCO's view: pupils needing attention first, plain words, deadlines in the due list.
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options);
+/// One self-contained HTML file: summary, then per pupil a timeline of the year with the flags on it.
+std::string html_report(const engine::RunResult& run, const engine::Caseload& caseload, const engine::Calendar& calendar,
+                        const dsl::Vocabulary& vocabulary, const ReportOptions& options);
+/// Pupils with flags or due entries, those needing attention first: the most severe flag, then the
+/// number of flags, then id.
+std::vector<const engine::PupilResult*> attention_order(const engine::RunResult& run);
 
 }  // namespace waymark::cli

@@ -141,6 +141,25 @@ TEST(Run, WritesReportsPrivateToTheirOwner) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST(Run, WritesOneSelfContainedHtmlFile) {
+  const Result r = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format html");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("<!doctype html>", 0), 0u);
+  // No network fetches: no scripts, stylesheets or images from anywhere.
+  EXPECT_EQ(r.out.find("http://"), std::string::npos);
+  EXPECT_EQ(r.out.find("https://"), std::string::npos);
+  EXPECT_EQ(r.out.find("<script"), std::string::npos);
+  EXPECT_EQ(r.out.find("<link"), std::string::npos);
+  // Both pupils need attention (a flag; a due entry), each with a timeline and its explanations.
+  EXPECT_NE(r.out.find("<h2>P-0042 Sam Example"), std::string::npos);
+  EXPECT_NE(r.out.find("<h2>P-0043"), std::string::npos);
+  EXPECT_NE(r.out.find("<svg"), std::string::npos);
+  EXPECT_NE(r.out.find("<details><summary>why</summary><pre>rule example/reduced-timetable-unreviewed"), std::string::npos);
+  EXPECT_NE(r.out.find("due by <strong>2025-11-20</strong>"), std::string::npos);
+  const Result redacted = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format html --redact");
+  EXPECT_EQ(redacted.out.find("Sam Example"), std::string::npos);
+}
+
 TEST(Run, RedactLeavesNamesOut) {
   const std::string args = "run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17";
   EXPECT_NE(run(args).out.find("Sam Example"), std::string::npos);
