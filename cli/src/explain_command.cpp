@@ -1,5 +1,6 @@
-// `waymark explain --pack PACK --cases PATH... --pupil ID [--rule RULE] [--as-of DATE]` (cli.md):
+// `waymark explain --pack PACK (--cases PATH... | --db FILE) --pupil ID [--rule RULE] [--as-of DATE]` (cli.md):
 // why each flag of a pupil fired; with --rule, why that rule did or did not fire, per binding.
+// `waymark explain --db FILE --flag ID` re-prints a stored flag's explanation exactly as it was made.
 
 #include <iostream>
 
@@ -7,16 +8,17 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
+#include "store_input.hpp"
 
 namespace waymark::cli {
-
-void add_case_options(CLI::App* cmd, std::vector<std::string>& cases);
 
 namespace {
 
 struct ExplainOptions {
   std::string pack;
   std::vector<std::string> cases;
+  std::string db;    // instead of cases
+  std::string flag;  // with db: a stored flag, instead of pack, pupil and rule
   std::string pupil;
   std::string rule;
   std::string as_of;
@@ -29,11 +31,31 @@ int run_explain(const ExplainOptions& options) {
     print_diagnostics(std::cerr, diagnostics, sources, false);
     return code;
   };
+  if (!options.flag.empty()) {
+    if (options.db.empty() || !options.pack.empty() || !options.pupil.empty() || !options.rule.empty() ||
+        !options.as_of.empty()) {
+      diagnostics.error({}, "usage", "--flag ID goes with --db FILE only: a stored flag knows its pack, pupil and date");
+      return fail(exit_usage);
+    }
+    return explain_stored_flag(options.db, options.flag);
+  }
+  if (options.pack.empty() || options.pupil.empty()) {
+    diagnostics.error({}, "usage", "explain needs --pack and --pupil (or --db FILE --flag ID for a stored flag)");
+    return fail(exit_usage);
+  }
   const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
   if (!as_of) return fail(exit_usage);
   std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
   if (!ready) return fail(exit_input);
-  std::optional<engine::Caseload> caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+  std::unique_ptr<StoreInput> db;
+  std::optional<engine::Caseload> caseload;
+  if (!options.db.empty()) {
+    db = read_store_input(options.db, store::OpenMode::read, ready->pack.vocabulary, {options.pupil}, diagnostics);
+    if (!db) return fail(exit_input);
+    caseload = std::move(db->stored.caseload);
+  } else {
+    caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+  }
   if (!caseload || !select_pupils(*caseload, {options.pupil}, diagnostics)) return fail(exit_input);
   const engine::Pupil& pupil = caseload->pupils.front();
   const engine::PackIdentity& identity = ready->compiled->identity();
@@ -75,11 +97,13 @@ Action add_explain_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("explain", "Explain why a pupil's flags fired, or why a rule did or did not fire");
   cmd->footer(
       "Example:\n  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --as-of 2025-11-17\n"
-      "  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --rule england/persistent-absence\n\n"
+      "  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --rule england/persistent-absence\n"
+      "  waymark explain --db school.db --flag 17   (a stored flag, exactly as explained when its run was made)\n\n"
       "Exit codes: 0 done, 2 wrong usage (an unknown rule), 3 a pack or case file could not be loaded.");
-  cmd->add_option("--pack", options->pack, "The pack: a folder path or a name")->required();
-  add_case_options(cmd, options->cases);
-  cmd->add_option("--pupil", options->pupil, "The pupil's id")->required();
+  cmd->add_option("--pack", options->pack, "The pack: a folder path or a name (not with --flag)");
+  add_input_options(cmd, options->cases, options->db);
+  cmd->add_option("--pupil", options->pupil, "The pupil's id (not with --flag)");
+  cmd->add_option("--flag", options->flag, "With --db: a stored flag's number, as 'waymark history' prints it");
   cmd->add_option("--rule", options->rule, "A rule id (qualified, or without its pack)");
   cmd->add_option("--as-of", options->as_of, "Evaluate as known on this date (YYYY-MM-DD); default today");
   return [options, cmd]() -> int { return cmd->parsed() ? run_explain(*options) : -1; };

@@ -1,4 +1,4 @@
-// `waymark run --pack PACK --cases PATH... [--as-of DATE] [--format text|json|csv|html] [--out FILE]
+// `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv] [--out FILE]
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
 #include <iostream>
@@ -8,6 +8,7 @@
 #include "output.hpp"
 #include "pipeline.hpp"
 #include "reports.hpp"
+#include "store_input.hpp"
 
 namespace waymark::cli {
 
@@ -16,6 +17,7 @@ namespace {
 struct RunOptions {
   std::string pack;
   std::vector<std::string> cases;
+  std::string db;  // instead of cases: read from, and store the run in, this database
   std::string as_of;
   std::string format = "text";
   std::string out;
@@ -38,7 +40,16 @@ int run_run(const RunOptions& options) {
   }
   std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
   if (!ready) return fail();
-  std::optional<engine::Caseload> caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+  const std::string started = store::now_utc();
+  std::unique_ptr<StoreInput> db;
+  std::optional<engine::Caseload> caseload;
+  if (!options.db.empty()) {
+    db = read_store_input(options.db, store::OpenMode::write, ready->pack.vocabulary, options.pupils, diagnostics);
+    if (!db) return fail();
+    caseload = std::move(db->stored.caseload);
+  } else {
+    caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+  }
   if (!caseload || !select_pupils(*caseload, options.pupils, diagnostics)) return fail();
 
   engine::EvaluateOptions evaluate;
@@ -52,6 +63,9 @@ int run_run(const RunOptions& options) {
   std::optional<engine::RunResult> run = engine::evaluate(*ready->compiled, *caseload, evaluate, diagnostics);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   if (!run) return fail();
+  // Stored before it is reported: a report of a run that failed to store would mislead.
+  if (db && !save_store_run(*db, *run, options.pupils, started, diagnostics)) return fail();
+  if (!diagnostics.empty()) print_diagnostics(std::cerr, diagnostics, sources, false);
 
   ReportOptions report;
   report.explain = options.explain;
@@ -60,7 +74,6 @@ int run_run(const RunOptions& options) {
   std::string text;
   if (options.format == "json") text = json_report(*run, report);
   else if (options.format == "csv") text = csv_report(*run);
-  else if (options.format == "html") text = html_report(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
   else text = text_report(*run, *caseload, report);
   if (!write_output(options.out, text, diagnostics)) return fail();
   return exit_ok;
@@ -79,13 +92,14 @@ Action add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Evaluate a rule pack over pupils' case records and report what needs attention");
   cmd->footer(
       "Example:\n  waymark run --pack hertfordshire --cases examples/caseload --as-of 2025-11-17\n"
-      "  waymark run --pack ./my-pack --cases roll/ --format json --out results.json\n\n"
+      "  waymark run --pack ./my-pack --cases roll/ --format json --out results.json\n"
+      "  waymark run --pack hertfordshire --db school.db --as-of 2025-11-17   (stores the run and its flags)\n\n"
       "Exit codes: 0 done (flags are results, not failures), 2 wrong usage, 3 a pack or case file could not be loaded.");
   cmd->add_option("--pack", options->pack, "The pack: a folder path or a name (kent)")->required();
-  add_case_options(cmd, options->cases);
+  add_input_options(cmd, options->cases, options->db);
   cmd->add_option("--as-of", options->as_of, "Evaluate as known on this date (YYYY-MM-DD); default today");
-  cmd->add_option("--format", options->format, "text (default, for people), json, csv, or html (one self-contained file)")
-      ->check(CLI::IsMember({"text", "json", "csv", "html"}));
+  cmd->add_option("--format", options->format, "text (default, for people), json, or csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
   cmd->add_option("--out", options->out, "Write the report to this file (created private to you) instead of stdout");
   cmd->add_option("--pupil", options->pupils, "Only this pupil (repeatable)");
   cmd->add_flag("--redact", options->redact, "Never print names; UPNs are masked (they are never in reports)");

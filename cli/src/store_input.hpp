@@ -1,0 +1,44 @@
+#pragma once
+// The CLI's wiring of the store (docs/store.md): `--db FILE` as the input of run and explain, storing a
+// run's results, and the exit code of a store failure. The store yields caseloads; the engine evaluates.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "waymark/dsl/diagnostic.hpp"
+#include "waymark/engine/result.hpp"
+#include "waymark/store/store.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace waymark::cli {
+
+/// Adds `--db FILE`, the alternative to `--cases` (exactly one of them), to a command.
+void add_input_options(CLI::App* cmd, std::vector<std::string>& cases, std::string& db);
+
+/// An open database and the caseload read from it for one command.
+struct StoreInput {
+  std::unique_ptr<store::Store> store;
+  store::StoredCaseload stored;
+};
+
+/// Opens `db` and reads its current caseload (only `pupils`, when given) in `vocabulary`'s terms.
+std::unique_ptr<StoreInput> read_store_input(const std::string& db, store::OpenMode mode,
+                                             const dsl::Vocabulary& vocabulary, const std::vector<std::string>& pupils,
+                                             dsl::Diagnostics& diagnostics);
+
+/// Stores a run made from `input` and tells the user (on stderr) where it went; false on failure.
+bool save_store_run(StoreInput& input, const engine::RunResult& run, const std::vector<std::string>& pupils,
+                    const std::string& started, dsl::Diagnostics& diagnostics);
+
+/// `waymark explain --db FILE --flag ID`: prints the stored explanation; returns the exit code.
+int explain_stored_flag(const std::string& db, const std::string& flag);
+
+/// Parses a flag number as printed (`17` or `#17`); nothing if it is not one.
+std::optional<std::int64_t> parse_flag_number(const std::string& text);
+
+}  // namespace waymark::cli

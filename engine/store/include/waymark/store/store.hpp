@@ -1,0 +1,177 @@
+#pragma once
+// The case store (docs/store.md): pupils' case records kept between runs, each run with its flags,
+// due entries and explanations, SENCOs' acknowledgements, and an append-only hash chain over them.
+// Used by the CLI (import, run --db, explain --flag, history, ack, audit). SQLite today, behind this API.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "waymark/dsl/diagnostic.hpp"
+#include "waymark/dsl/vocabulary.hpp"
+#include "waymark/engine/pupil.hpp"
+#include "waymark/engine/result.hpp"
+#include "waymark/store/audit.hpp"
+#include "waymark/store/history.hpp"
+
+namespace waymark::store {
+
+/// How a command uses the database.
+enum class OpenMode {
+  create,  // import: make the file (private to its owner) when it does not exist
+  write,   // run, ack: the file must exist
+  read,    // history, explain, audit: never modifies the file
+};
+
+struct OpenOptions {
+  OpenMode mode = OpenMode::write;
+  /// How long to wait for another process's write to finish before giving up with `database-busy`.
+  std::chrono::milliseconds busy_timeout{60000};
+  /// A limit on the database's size in pages (4 KiB); reaching it is reported like a full disk.
+  std::optional<std::uint64_t> max_pages;
+};
+
+/// The schema version this build writes (PRAGMA user_version).
+int schema_version();
+
+/// A file read by an import, with the SHA-256 of its bytes.
+struct ImportSource {
+  std::string path;
+  std::string digest;  // `sha256:...`
+};
+
+/// What an import is told about itself, for the audit trail.
+struct ImportProvenance {
+  engine::PackIdentity pack;  // the pack whose vocabulary validated the cases
+  std::vector<ImportSource> sources;
+  std::string started;        // UTC, ISO 8601 (see now_utc)
+};
+
+/// What an import did.
+struct ImportSummary {
+  std::int64_t import_id = 0;
+  std::size_t pupils = 0;     // in the files
+  std::size_t added = 0;      // new to the database
+  std::size_t replaced = 0;   // a new version; the previous one is kept for the audit trail
+  std::size_t unchanged = 0;  // identical to the stored version: nothing new written
+  std::size_t records = 0;    // records of the added and replaced pupils
+  std::size_t attendance_days = 0;
+};
+
+/// A caseload read from the store, with what identifies it: the version of each pupil and a digest
+/// over them (what a run records as its input, and what reproduction checks).
+struct StoredCaseload {
+  engine::Caseload caseload;           // may be moved out for evaluation: the ids below stay
+  std::vector<std::string> pupil_ids;  // aligned with caseload.pupils, sorted
+  std::vector<std::int64_t> versions;  // aligned with pupil_ids
+  std::string input_digest;            // `sha256:...`
+  std::vector<std::string> version_digests;
+};
+
+/// The stored header of a run.
+struct RunRecord {
+  std::int64_t id = 0;
+  dsl::Date as_of;
+  engine::PackIdentity pack;
+  std::string input_digest;
+  std::optional<std::vector<std::string>> selection;  // the pupils asked for, or all
+  std::size_t pupils = 0;
+  std::size_t flags = 0;
+  std::size_t due = 0;
+  std::string started;
+  std::string finished;
+  std::string waymark_version;
+};
+
+/// A run as stored: its header, the result exactly as evaluated, and the id of each flag (aligned
+/// with result.pupils[i].flags).
+struct StoredRun {
+  RunRecord run;
+  engine::RunResult result;
+  std::vector<std::vector<std::int64_t>> flag_ids;
+};
+
+/// What storing a run gives back: its header and the id of each flag (aligned with the result's
+/// pupils and their flags).
+struct SavedRun {
+  RunRecord run;
+  std::vector<std::vector<std::int64_t>> flag_ids;
+};
+
+/// One stored flag, with the run that raised it.
+struct StoredFlag {
+  std::int64_t id = 0;
+  RunRecord run;
+  std::string pupil;
+  engine::Flag flag;
+};
+
+/// The time now, UTC, as `2025-11-17T09:30:12Z`.
+std::string now_utc();
+
+/// `sha256:...` of some bytes (the files an import read are recorded with theirs).
+std::string content_digest(std::string_view bytes);
+
+/// An open database. Each writing call is one transaction (BEGIN IMMEDIATE, so concurrent writers
+/// wait their turn): it happens entirely or not at all. Failures are diagnostics naming the file.
+class Store {
+public:
+  /// Opens (or, for OpenMode::create, creates with mode 0600) and migrates the database; nothing,
+  /// with a diagnostic, when it cannot (missing, not a Waymark database, newer schema, busy, ...).
+  static std::unique_ptr<Store> open(const std::string& path, const OpenOptions& options,
+                                     dsl::Diagnostics& diagnostics);
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  const std::string& path() const;
+
+  /// Stores validated pupils: a new pupil is added, a changed one gets a new version (the previous
+  /// one kept), an identical one is left alone. All or nothing.
+  std::optional<ImportSummary> import_caseload(const engine::Caseload& caseload, const dsl::Vocabulary& vocabulary,
+                                               const ImportProvenance& provenance, dsl::Diagnostics& diagnostics);
+
+  /// The current version of every stored pupil (or of those named), under `vocabulary`.
+  std::optional<StoredCaseload> load_caseload(const dsl::Vocabulary& vocabulary, const std::vector<std::string>& pupils,
+                                              dsl::Diagnostics& diagnostics);
+
+  /// Stores a run evaluated over `inputs`, with every flag, explanation and due entry, appended to the
+  /// hash chain. `started` is when evaluation began. Returns the run's header and flag ids.
+  std::optional<SavedRun> save_run(const engine::RunResult& result, const StoredCaseload& inputs,
+                                    const std::optional<std::vector<std::string>>& selection,
+                                    const std::string& started, dsl::Diagnostics& diagnostics);
+
+  /// A stored run, exactly as it was stored.
+  std::optional<StoredRun> load_run(std::int64_t run, dsl::Diagnostics& diagnostics);
+  /// The pupils exactly as run `run` saw them (the versions it recorded), under `vocabulary`.
+  std::optional<StoredCaseload> load_run_inputs(std::int64_t run, const dsl::Vocabulary& vocabulary,
+                                                dsl::Diagnostics& diagnostics);
+  /// The id of the latest run, if any.
+  std::optional<std::int64_t> latest_run(dsl::Diagnostics& diagnostics);
+
+  /// One stored flag with its explanation.
+  std::optional<StoredFlag> load_flag(std::int64_t flag, dsl::Diagnostics& diagnostics);
+
+  /// Records that a flag was seen and what was done, appended to the hash chain.
+  std::optional<Acknowledgement> acknowledge(std::int64_t flag, const std::string& by, const std::string& note,
+                                             dsl::Diagnostics& diagnostics);
+
+  /// Every run's flags for a pupil, new / continuing / resolved, with acknowledgements.
+  std::optional<PupilHistory> history(const std::string& pupil, dsl::Diagnostics& diagnostics);
+
+  /// Checks the hash chain and every digest; problems are in the report (not diagnostics), in chain
+  /// order. `head`, a hash an auditor recorded earlier, must still be in the chain.
+  std::optional<AuditReport> verify(dsl::Diagnostics& diagnostics, const std::string& head = "");
+
+  struct State;
+
+private:
+  explicit Store(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace waymark::store

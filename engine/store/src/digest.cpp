@@ -1,0 +1,124 @@
+#include "digest.hpp"
+
+#include <openssl/evp.h>
+
+#include <new>
+
+namespace waymark::store::detail {
+
+struct Sha256::State {
+  EVP_MD_CTX* context = nullptr;
+};
+
+namespace {
+
+const EVP_MD* sha256_method() {
+  // Fetched once: looking the algorithm up for every row costs more than hashing it.
+  static EVP_MD* method = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return method;
+}
+
+void check(int ok) {
+  if (ok != 1) throw std::bad_alloc();  // OpenSSL fails only when out of memory here
+}
+
+}  // namespace
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {
+  state_->context = EVP_MD_CTX_new();
+  if (state_->context == nullptr || sha256_method() == nullptr) throw std::bad_alloc();
+  check(EVP_DigestInit_ex(state_->context, sha256_method(), nullptr));
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(state_->context); }
+
+void Sha256::update(const void* data, std::size_t size) {
+  if (size > 0) check(EVP_DigestUpdate(state_->context, data, size));
+}
+
+Digest Sha256::finish() {
+  Digest out{};
+  unsigned int length = 0;
+  check(EVP_DigestFinal_ex(state_->context, out.data(), &length));
+  check(EVP_DigestInit_ex(state_->context, sha256_method(), nullptr));
+  return out;
+}
+
+namespace {
+
+void put_u64(Sha256& h, std::uint64_t v) {
+  std::uint8_t bytes[8];
+  for (int i = 7; i >= 0; --i) {
+    bytes[i] = static_cast<std::uint8_t>(v & 0xFF);
+    v >>= 8;
+  }
+  h.update(bytes, 8);
+}
+
+}  // namespace
+
+void Sha256::frame_null() { update("N", 1); }
+
+void Sha256::frame_integer(std::int64_t value) {
+  update("I", 1);
+  put_u64(*this, static_cast<std::uint64_t>(value));
+}
+
+void Sha256::frame_text(std::string_view text) {
+  update("T", 1);
+  put_u64(*this, text.size());
+  update(text);
+}
+
+void Sha256::frame_blob(const std::uint8_t* data, std::size_t size) {
+  update("B", 1);
+  put_u64(*this, size);
+  update(data, size);
+}
+
+void Sha256::frame_value(const SqlValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return frame_integer(*i);
+  if (const auto* s = std::get_if<std::string>(&value)) return frame_text(*s);
+  if (const auto* b = std::get_if<Bytes>(&value)) return frame_blob(b->data(), b->size());
+  frame_null();
+}
+
+std::string digest_text(const Digest& digest) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "sha256:";
+  for (std::uint8_t b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 0xF];
+  }
+  return out;
+}
+
+std::optional<Digest> parse_digest(std::string_view text) {
+  if (text.substr(0, 7) == "sha256:") text.remove_prefix(7);
+  if (text.size() != 64) return std::nullopt;
+  Digest out{};
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int hi = nibble(text[2 * i]);
+    const int lo = nibble(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return out;
+}
+
+Bytes to_bytes(const Digest& digest) { return Bytes(digest.begin(), digest.end()); }
+
+std::optional<Digest> digest_of(const Bytes& bytes) {
+  if (bytes.size() != 32) return std::nullopt;
+  Digest out{};
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return out;
+}
+
+}  // namespace waymark::store::detail

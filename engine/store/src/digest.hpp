@@ -1,0 +1,50 @@
+#pragma once
+// Private to the store: SHA-256 (OpenSSL's vetted implementation) and the canonical framing of values
+// that every stored digest and every hash-chain entry is computed over (docs/store.md, "Hash chain").
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sqlite.hpp"
+
+namespace waymark::store::detail {
+
+using Digest = std::array<std::uint8_t, 32>;
+
+/// A running SHA-256; finish() returns the digest and starts again.
+class Sha256 {
+public:
+  Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  ~Sha256();
+
+  void update(const void* data, std::size_t size);
+  void update(std::string_view text) { update(text.data(), text.size()); }
+  Digest finish();
+
+  // Framed values: a type tag, a length, then the bytes, so that no two sequences of values hash alike.
+  void frame_null();
+  void frame_integer(std::int64_t value);
+  void frame_text(std::string_view text);
+  void frame_blob(const std::uint8_t* data, std::size_t size);
+  void frame_value(const SqlValue& value);
+  void frame_digest(const Digest& digest) { frame_blob(digest.data(), digest.size()); }
+
+private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// `sha256:` and 64 lowercase hex digits.
+std::string digest_text(const Digest& digest);
+/// Parses digest_text (with or without the prefix); nothing if malformed.
+std::optional<Digest> parse_digest(std::string_view text);
+Bytes to_bytes(const Digest& digest);
+/// The digest held in a BLOB column, or nothing if it is not 32 bytes.
+std::optional<Digest> digest_of(const Bytes& bytes);
+
+}  // namespace waymark::store::detail

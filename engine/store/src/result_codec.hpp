@@ -1,0 +1,27 @@
+#pragma once
+// Private to the store: flags, due entries and explanations as stored (JSON text columns) and back,
+// so that `explain --flag` prints exactly what the auditor would have seen on the day.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "waymark/engine/result.hpp"
+
+namespace waymark::store::detail {
+
+std::string strings_json(const std::vector<std::string>& list);
+std::optional<std::vector<std::string>> parse_strings(const std::string& text);
+
+/// The explanation as JSON: the keys of `run --explain` plus what is needed to rebuild it exactly.
+std::string explanation_json(const engine::Explanation& explanation);
+std::optional<engine::Explanation> parse_explanation(const std::string& text);
+
+const char* severity_word(dsl::SeverityLevel level);
+std::optional<dsl::SeverityLevel> parse_severity(const std::string& word);
+
+/// The item a flag's binding is about (its first evidence) or "" without `for each`: with the rule,
+/// what identifies "the same flag" from one run to the next.
+std::string bound_item(const engine::Flag& flag);
+
+}  // namespace waymark::store::detail

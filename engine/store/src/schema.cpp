@@ -1,0 +1,208 @@
+#include "schema.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace waymark::store::detail {
+
+namespace {
+
+// Version 1: the tables. Types are STRICT so that a value reads back exactly as it was written (the
+// hash chain depends on it) and an edit of the wrong type is refused. Only portable SQL: INTEGER,
+// TEXT and BLOB columns, foreign keys, unique constraints; a server database takes the same shape.
+constexpr std::string_view version_1 = R"sql(
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY,
+  started TEXT NOT NULL,
+  finished TEXT NOT NULL,
+  waymark_version TEXT NOT NULL,
+  pack_name TEXT NOT NULL,
+  pack_version TEXT NOT NULL,
+  pack_digest TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  attendance_codes TEXT NOT NULL,
+  pupils INTEGER NOT NULL,
+  added INTEGER NOT NULL,
+  replaced INTEGER NOT NULL,
+  unchanged INTEGER NOT NULL,
+  records INTEGER NOT NULL,
+  versions_digest BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE pupils (
+  id TEXT PRIMARY KEY,
+  current_version INTEGER REFERENCES pupil_versions (id)
+) STRICT;
+
+CREATE TABLE pupil_versions (
+  id INTEGER PRIMARY KEY,
+  pupil_id TEXT NOT NULL REFERENCES pupils (id),
+  import_id INTEGER NOT NULL REFERENCES imports (id),
+  replaces INTEGER REFERENCES pupil_versions (id),
+  upn TEXT,
+  name TEXT,
+  attributes TEXT NOT NULL,
+  marks_first TEXT,
+  marks BLOB,
+  digest BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE records (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES pupil_versions (id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  anchor TEXT NOT NULL,
+  end_date TEXT,
+  fields TEXT NOT NULL,
+  UNIQUE (version_id, seq)
+) STRICT;
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  as_of TEXT NOT NULL,
+  pack_name TEXT NOT NULL,
+  pack_version TEXT NOT NULL,
+  pack_digest TEXT NOT NULL,
+  input_digest TEXT NOT NULL,
+  selection TEXT,
+  pupils INTEGER NOT NULL,
+  flags INTEGER NOT NULL,
+  due INTEGER NOT NULL,
+  pupils_digest BLOB NOT NULL,
+  started TEXT NOT NULL,
+  finished TEXT NOT NULL,
+  waymark_version TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE run_pupils (
+  run_id INTEGER NOT NULL REFERENCES runs (id),
+  pupil_id TEXT NOT NULL REFERENCES pupils (id),
+  version_id INTEGER NOT NULL REFERENCES pupil_versions (id),
+  current_tier INTEGER,
+  suggested_tier INTEGER,
+  PRIMARY KEY (run_id, pupil_id)
+) STRICT;
+
+CREATE TABLE flags (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id),
+  pupil_id TEXT NOT NULL REFERENCES pupils (id),
+  position INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  bound_item TEXT NOT NULL,
+  title TEXT NOT NULL,
+  category TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  tier INTEGER,
+  evidence TEXT NOT NULL,
+  actions TEXT NOT NULL,
+  notify TEXT NOT NULL,
+  cite TEXT NOT NULL,
+  explanation TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE due (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs (id),
+  pupil_id TEXT NOT NULL REFERENCES pupils (id),
+  position INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  title TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  deadline TEXT,
+  actions TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE acks (
+  id INTEGER PRIMARY KEY,
+  flag_id INTEGER NOT NULL REFERENCES flags (id),
+  acknowledged_by TEXT NOT NULL,
+  note TEXT NOT NULL,
+  acknowledged_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE chain (
+  seq INTEGER PRIMARY KEY,
+  tbl TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  content BLOB NOT NULL,
+  columns BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  UNIQUE (tbl, row_id)
+) STRICT;
+
+CREATE TABLE chain_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  tbl TEXT,
+  row_id INTEGER
+) STRICT;
+)sql";
+
+// Version 2: indexes for history (per pupil), verify (per run) and re-import (versions per pupil).
+constexpr std::string_view version_2 = R"sql(
+CREATE INDEX pupil_versions_by_pupil ON pupil_versions (pupil_id, id);
+CREATE INDEX pupil_versions_by_import ON pupil_versions (import_id, id);
+CREATE INDEX run_pupils_by_pupil ON run_pupils (pupil_id, run_id);
+CREATE INDEX flags_by_run ON flags (run_id, pupil_id, position);
+CREATE INDEX flags_by_pupil ON flags (pupil_id, run_id);
+CREATE INDEX due_by_run ON due (run_id, pupil_id, position);
+CREATE INDEX due_by_pupil ON due (pupil_id, run_id);
+CREATE INDEX acks_by_flag ON acks (flag_id);
+)sql";
+
+}  // namespace
+
+int current_version() { return static_cast<int>(migrations().size()); }
+
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> all{version_1, version_2};
+  return all;
+}
+
+void migrate(Connection& connection, int target) {
+  // WAL lets readers (history, verify) work while a writer imports; it is a property of the file and
+  // cannot change inside a transaction.
+  Statement wal(connection, "PRAGMA journal_mode = WAL");
+  if (wal.step() && wal.text(0) != "wal") {
+    throw SqlError("database-error", "cannot switch '" + connection.path() + "' to write-ahead logging (journal mode " +
+                                         wal.text(0) + ")");
+  }
+  wal.reset();
+  Transaction transaction(connection, Transaction::Kind::immediate);
+  const std::int64_t version = connection.query_integer("PRAGMA user_version");
+  if (version >= target) return;  // another process got here first
+  if (version == 0) connection.exec("PRAGMA application_id = " + std::to_string(application_id));
+  for (int v = static_cast<int>(version); v < target; ++v) connection.exec(migrations()[static_cast<std::size_t>(v)]);
+  connection.exec("PRAGMA user_version = " + std::to_string(target));
+  transaction.commit();
+}
+
+const std::vector<ChainedTable>& chained_tables() {
+  static const std::vector<ChainedTable> tables{
+      {"imports", "import",
+       {"id", "started", "finished", "waymark_version", "pack_name", "pack_version", "pack_digest", "sources",
+        "attendance_codes", "pupils", "added", "replaced", "unchanged", "records", "versions_digest"}},
+      {"runs", "run",
+       {"id", "as_of", "pack_name", "pack_version", "pack_digest", "input_digest", "selection", "pupils", "flags", "due",
+        "pupils_digest", "started", "finished", "waymark_version"}},
+      {"flags", "flag",
+       {"id", "run_id", "pupil_id", "position", "rule", "bound_item", "title", "category", "severity", "tier",
+        "evidence", "actions", "notify", "cite", "explanation"}},
+      {"due", "due entry", {"id", "run_id", "pupil_id", "position", "rule", "title", "evidence", "deadline", "actions"}},
+      {"acks", "acknowledgement", {"id", "flag_id", "acknowledged_by", "note", "acknowledged_at"}},
+  };
+  return tables;
+}
+
+const ChainedTable& chained_table(std::string_view name) {
+  for (const ChainedTable& t : chained_tables()) {
+    if (t.name == name) return t;
+  }
+  throw std::logic_error("not a chained table: " + std::string(name));
+}
+
+}  // namespace waymark::store::detail

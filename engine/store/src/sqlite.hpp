@@ -1,0 +1,130 @@
+#pragma once
+// Private to the store: a thin RAII layer over the SQLite C API. Every failure becomes a SqlError that
+// names the database file; the Store turns it into a diagnostic at its public boundary. This and
+// sqlite.cpp are the only places that see sqlite3.h, so a server database could replace them.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace waymark::store::detail {
+
+using Bytes = std::vector<std::uint8_t>;
+
+/// One stored value, typed exactly as a STRICT table keeps it: NULL, INTEGER, TEXT or BLOB.
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string, Bytes>;
+
+/// A database failure, already worded for the user: a stable code and a message naming the file.
+class SqlError : public std::runtime_error {
+public:
+  SqlError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
+  const std::string& code() const { return code_; }
+
+private:
+  std::string code_;
+};
+
+class Connection;
+
+/// A prepared statement; parameters are 1-based, columns 0-based.
+class Statement {
+public:
+  Statement(Connection& connection, std::string_view sql);
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept;
+  ~Statement();
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const Bytes& value);
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, std::optional<std::int64_t> value);
+  Statement& bind_null(int index);
+  Statement& bind(int index, const SqlValue& value);
+
+  /// Advances; true when a row is ready, false when done.
+  bool step();
+  /// Runs a statement that returns no rows (or ignores them), then resets it.
+  void run();
+  /// Ready to run again with new parameters.
+  void reset();
+
+  int columns() const;
+  bool is_null(int column) const;
+  std::int64_t integer(int column) const;
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  std::optional<std::int64_t> optional_integer(int column) const;
+  Bytes blob(int column) const;
+  SqlValue value(int column) const;
+
+private:
+  Connection* connection_;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+/// How a connection is opened.
+struct ConnectionOptions {
+  bool read_only = false;
+  std::chrono::milliseconds busy_timeout{60000};
+};
+
+/// One open database file.
+class Connection {
+public:
+  /// Opens an existing file (SQLite would create a missing one; the Store checks first).
+  Connection(const std::string& path, const ConnectionOptions& options);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  const std::string& path() const { return path_; }
+  sqlite3* handle() const { return db_; }
+  std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
+
+  /// Runs SQL text (several statements, no parameters).
+  void exec(std::string_view sql);
+  /// The single integer a query returns (a PRAGMA, a count).
+  std::int64_t query_integer(std::string_view sql);
+  std::int64_t last_insert_id() const;
+
+  /// What the current command is doing, for messages: "store the run in" gives "cannot store the run in 'x.db': ...".
+  void set_activity(std::string activity) { activity_ = std::move(activity); }
+  /// Throws the SqlError for SQLite result code `rc`.
+  [[noreturn]] void fail(int rc) const;
+
+private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::chrono::milliseconds busy_timeout_;
+  std::string activity_ = "open";
+};
+
+/// A transaction that rolls back unless committed. Writers use `immediate` (BEGIN IMMEDIATE) so that
+/// two processes serialise at the start instead of failing half-way.
+class Transaction {
+public:
+  enum class Kind { read, immediate };
+  Transaction(Connection& connection, Kind kind);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+private:
+  Connection& connection_;
+  bool open_ = false;
+};
+
+}  // namespace waymark::store::detail

@@ -1,0 +1,178 @@
+// Import (docs/store.md, "Import"): exact round trip into the engine's Pupil, all or nothing per
+// invocation, and re-import keeping the previous version of a pupil for the audit trail.
+#include "support.hpp"
+
+namespace waymark::store {
+namespace {
+
+using namespace testing;
+
+void expect_same_pupil(const engine::Pupil& a, const engine::Pupil& b) {
+  SCOPED_TRACE("pupil " + a.id());
+  EXPECT_EQ(a.attributes, b.attributes);
+  EXPECT_EQ(a.upn, b.upn);
+  EXPECT_EQ(a.name, b.name);
+  ASSERT_EQ(a.records.size(), b.records.size());
+  for (std::size_t i = 0; i < a.records.size(); ++i) {
+    EXPECT_EQ(a.records[i].kind, b.records[i].kind);
+    EXPECT_EQ(a.records[i].shape, b.records[i].shape);
+    EXPECT_EQ(a.records[i].fields, b.records[i].fields) << "record " << a.records[i].id();
+  }
+  EXPECT_EQ(a.attendance.first, b.attendance.first);
+  EXPECT_EQ(a.attendance.sessions, b.attendance.sessions);
+}
+
+void expect_same_caseload(const engine::Caseload& a, const engine::Caseload& b) {
+  ASSERT_EQ(a.pupils.size(), b.pupils.size());
+  for (std::size_t i = 0; i < a.pupils.size(); ++i) expect_same_pupil(a.pupils[i], b.pupils[i]);
+}
+
+StoredCaseload load(Store& store, const dsl::Vocabulary& vocabulary, const std::vector<std::string>& pupils = {}) {
+  dsl::Diagnostics d;
+  auto out = store.load_caseload(vocabulary, pupils, d);
+  EXPECT_TRUE(out.has_value()) << text(d);
+  return out ? std::move(*out) : StoredCaseload{};
+}
+
+TEST(Import, TheExampleCasesReadBackExactly) {
+  TempDir dir;
+  auto store = open(dir.file("school.db"));
+  const engine::Caseload cases = example_cases();
+  const ImportSummary s = import(*store, cases);
+  EXPECT_EQ(s.pupils, 2u);
+  EXPECT_EQ(s.added, 2u);
+  EXPECT_EQ(s.replaced, 0u);
+  EXPECT_EQ(s.records, 6u);
+  const StoredCaseload back = load(*store, example_pack().vocabulary());
+  expect_same_caseload(cases, back.caseload);
+  ASSERT_EQ(back.pupil_ids, (std::vector<std::string>{"P-0042", "P-0043"}));
+  EXPECT_EQ(back.input_digest.rfind("sha256:", 0), 0u);
+}
+
+TEST(Import, GeneratedCaseloadsReadBackExactlyIncludingEveryFieldType) {
+  TempDir dir;
+  auto store = open(dir.file("la.db"));
+  const engine::Caseload cases = generated(400, 11);
+  import(*store, cases, england_pack());
+  expect_same_caseload(cases, load(*store, england_pack().vocabulary()).caseload);
+}
+
+TEST(Import, AnOverlayVocabularyReadsCasesImportedUnderItsBase) {
+  // Imported with england's vocabulary, evaluated with the example pack that extends it.
+  TempDir dir;
+  auto store = open(dir.file("school.db"));
+  const engine::Caseload cases = load_cases({spec_examples() + "/cases"}, england_pack().vocabulary());
+  import(*store, cases, england_pack());
+  expect_same_caseload(example_cases(), load(*store, example_pack().vocabulary()).caseload);
+}
+
+TEST(Import, ReimportingIdenticalCasesWritesNoNewVersion) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  auto store = open(db);
+  import(*store, example_cases());
+  const ImportSummary again = import(*store, example_cases());
+  EXPECT_EQ(again.unchanged, 2u);
+  EXPECT_EQ(again.added + again.replaced, 0u);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupil_versions"), 2);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM imports"), 2);  // the import itself is on the record
+  EXPECT_TRUE(verify(*store).intact());
+}
+
+TEST(Import, ReimportingAChangedPupilKeepsThePreviousVersion) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  auto store = open(db);
+  engine::Caseload cases = example_cases();
+  import(*store, cases);
+  const StoredCaseload first = load(*store, example_pack().vocabulary());
+
+  // P-0042's review happens: a second date in the reduced timetable's reviews.
+  engine::Caseload changed;
+  changed.pupils.push_back(with_review(cases.pupils[0], "RT-3", "2025-11-10", example_pack().vocabulary()));
+  const ImportSummary s = import(*store, changed);
+  EXPECT_EQ(s.replaced, 1u);
+  EXPECT_EQ(s.added, 0u);
+
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupil_versions WHERE pupil_id = 'P-0042'"), 2);
+  EXPECT_EQ(sql_integer(db, "SELECT replaces FROM pupil_versions WHERE pupil_id = 'P-0042' ORDER BY id DESC"),
+            sql_integer(db, "SELECT min(id) FROM pupil_versions WHERE pupil_id = 'P-0042'"));
+  const StoredCaseload now = load(*store, example_pack().vocabulary());
+  expect_same_pupil(changed.pupils[0], now.caseload.pupils[0]);
+  expect_same_pupil(cases.pupils[1], now.caseload.pupils[1]);  // untouched
+  EXPECT_NE(now.input_digest, first.input_digest);
+  EXPECT_NE(now.versions[0], first.versions[0]);
+  EXPECT_EQ(now.versions[1], first.versions[1]);
+  EXPECT_TRUE(verify(*store).intact()) << problems(verify(*store));
+}
+
+TEST(Import, IsAllOrNothingWhenTheDiskFills) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  {
+    auto store = open(db);
+    import(*store, example_cases());
+  }
+  const std::int64_t pages = sql_integer(db, "PRAGMA page_count");
+  // A size limit a few pages above the current size: the big import cannot fit.
+  auto store = open(db, OpenMode::create, static_cast<std::uint64_t>(pages + 8));
+  dsl::Diagnostics d;
+  const engine::Caseload big = generated(2000);
+  EXPECT_FALSE(store->import_caseload(big, england_pack().vocabulary(), provenance(england_pack()), d).has_value());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.all().front().code, "database-full") << text(d);
+  EXPECT_NE(d.all().front().message.find(db), std::string::npos);
+  ASSERT_FALSE(d.all().front().notes.empty());
+  EXPECT_NE(d.all().front().notes.front().find("nothing from this command was stored"), std::string::npos);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), 2);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM imports"), 1);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM chain"), 1);
+  EXPECT_TRUE(verify(*store).intact());
+}
+
+TEST(Import, LoadsOnlyThePupilsAskedFor) {
+  TempDir dir;
+  auto store = open(dir.file("school.db"));
+  import(*store, example_cases());
+  const StoredCaseload one = load(*store, example_pack().vocabulary(), {"P-0043"});
+  ASSERT_EQ(one.caseload.pupils.size(), 1u);
+  EXPECT_EQ(one.caseload.pupils[0].id(), "P-0043");
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->load_caseload(example_pack().vocabulary(), {"P-0043", "P-9999"}, d).has_value());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.all().front().code, "unknown-pupil");
+  EXPECT_NE(d.all().front().message.find("P-9999"), std::string::npos);
+}
+
+TEST(Import, RefusesToEvaluateCaseDataEditedOutsideWaymark) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  auto store = open(db);
+  import(*store, example_cases());
+  sql(db, "UPDATE records SET fields = replace(fields, '\"days\":3', '\"days\":1') WHERE record_id = 'S-1'");
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->load_caseload(example_pack().vocabulary(), {}, d).has_value());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.all().front().code, "altered-data") << text(d);
+  EXPECT_NE(d.all().front().message.find("P-0042"), std::string::npos);
+}
+
+TEST(Import, NeverPutsNamesOrUpnsInMessages) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  auto store = open(db);
+  import(*store, example_cases());
+  sql(db, "UPDATE pupil_versions SET name = 'Someone Else' WHERE pupil_id = 'P-0042'");
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->load_caseload(example_pack().vocabulary(), {}, d).has_value());
+  const std::string all = text(d);
+  EXPECT_EQ(all.find("Sam Example"), std::string::npos);
+  EXPECT_EQ(all.find("Someone Else"), std::string::npos);
+  EXPECT_EQ(all.find("Q801200110001"), std::string::npos);
+  const AuditReport report = verify(*store);
+  EXPECT_FALSE(report.intact());
+  EXPECT_EQ(problems(report).find("Someone Else"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace waymark::store

@@ -1,0 +1,225 @@
+// Tamper evidence (docs/store.md, "Hash chain"): every kind of edit made outside waymark, with the
+// SQLite C API as someone with the sqlite3 shell would, is detected and named: table, row, what differs.
+#include "support.hpp"
+
+namespace waymark::store {
+namespace {
+
+using namespace testing;
+
+class Tamper : public ::testing::Test {
+protected:
+  void SetUp() override {
+    db_ = dir_.file("school.db");
+    auto store = open(db_);
+    import(*store, example_cases());
+    run1_ = run(*store, example_pack(), "2025-11-17");
+    dsl::Diagnostics d;
+    ASSERT_TRUE(store->acknowledge(run1_.flag_ids[0][0], "J Smith", "Review booked", d)) << text(d);
+    run2_ = run(*store, example_pack(), "2025-11-24");
+    ASSERT_TRUE(store->acknowledge(run2_.flag_ids[0][1], "A Head", "Family meeting on Friday", d)) << text(d);
+    const AuditReport clean = verify(*store);
+    ASSERT_TRUE(clean.intact()) << problems(clean);
+    head_ = clean.head_hash;
+    entries_ = clean.entries;
+  }
+
+  AuditReport check() {
+    auto store = open(db_, OpenMode::read);
+    return store ? verify(*store) : AuditReport{};
+  }
+
+  // Verify must find tampering and name `table` and `row` in its first problem, mentioning `words`.
+  void expect_first(const std::string& table, std::int64_t row, const std::string& words) {
+    const AuditReport report = check();
+    ASSERT_FALSE(report.intact()) << "not detected";
+    const AuditProblem& first = report.problems.front();
+    EXPECT_EQ(first.table, table) << problems(report);
+    EXPECT_EQ(first.row, row) << problems(report);
+    EXPECT_NE(first.what.find(words), std::string::npos) << problems(report);
+  }
+
+  std::int64_t last_ack() { return sql_integer(db_, "SELECT max(id) FROM acks"); }
+
+  TempDir dir_;
+  std::string db_;
+  SavedRun run1_;
+  SavedRun run2_;
+  std::string head_;
+  std::size_t entries_ = 0;
+};
+
+TEST_F(Tamper, AnUntouchedDatabaseVerifies) {
+  const AuditReport report = check();
+  EXPECT_TRUE(report.intact()) << problems(report);
+  EXPECT_EQ(report.runs, 2u);
+  EXPECT_EQ(report.acknowledgements, 2u);
+  EXPECT_EQ(report.imports, 1u);
+  EXPECT_EQ(report.entries, 1 + 2 + report.flags + report.due + 2);
+  EXPECT_EQ(report.head_entry, static_cast<std::int64_t>(report.entries));
+  EXPECT_EQ(report.head_hash.rfind("sha256:", 0), 0u);
+}
+
+TEST_F(Tamper, ChangingAFlagIsNamed) {
+  const std::int64_t flag = run1_.flag_ids[0][1];
+  sql(db_, "UPDATE flags SET title = 'Nothing to worry about' WHERE id = " + std::to_string(flag));
+  expect_first("flags", flag, "flag " + std::to_string(flag) + " was altered after it was stored: column title differs");
+}
+
+TEST_F(Tamper, ChangingAFlagsSeverityAndExplanationNamesBothColumns) {
+  const std::int64_t flag = run1_.flag_ids[0][0];
+  sql(db_, "UPDATE flags SET severity = 'low', explanation = replace(explanation, '\"result\":\"true\"', "
+           "'\"result\":\"false\"') WHERE id = " + std::to_string(flag));
+  expect_first("flags", flag, "columns severity and explanation differ");
+}
+
+TEST_F(Tamper, DeletingAnAcknowledgementIsNamed) {
+  sql(db_, "DELETE FROM acks WHERE id = 1");
+  expect_first("acks", 1, "acknowledgement 1 was deleted");
+}
+
+TEST_F(Tamper, RewritingARunsAsOfDateIsNamed) {
+  sql(db_, "UPDATE runs SET as_of = '2025-10-01' WHERE id = " + std::to_string(run1_.run.id));
+  expect_first("runs", run1_.run.id, "run " + std::to_string(run1_.run.id) + " was altered after it was stored: column as_of");
+}
+
+TEST_F(Tamper, SwappingARunsPackDigestIsNamed) {
+  sql(db_, "UPDATE runs SET pack_digest = 'sha256:0000' WHERE id = " + std::to_string(run2_.run.id));
+  expect_first("runs", run2_.run.id, "column pack_digest");
+}
+
+TEST_F(Tamper, ChangingAnAcknowledgementsNoteIsNamed) {
+  sql(db_, "UPDATE acks SET note = 'Nothing done' WHERE id = 2");
+  expect_first("acks", 2, "column note differs");
+}
+
+TEST_F(Tamper, ChangingADueDeadlineIsNamed) {
+  const std::int64_t due = sql_integer(db_, "SELECT min(id) FROM due");
+  sql(db_, "UPDATE due SET deadline = '2026-01-01' WHERE id = " + std::to_string(due));
+  expect_first("due", due, "column deadline differs");
+}
+
+TEST_F(Tamper, DeletingAFlagAndItsChainEntryLeavesAGap) {
+  const std::int64_t flag = run1_.flag_ids[0][2];
+  const std::int64_t seq = sql_integer(db_, "SELECT seq FROM chain WHERE tbl = 'flags' AND row_id = " + std::to_string(flag));
+  sql(db_, "DELETE FROM flags WHERE id = " + std::to_string(flag) + "; DELETE FROM chain WHERE seq = " + std::to_string(seq));
+  const AuditReport report = check();
+  ASSERT_FALSE(report.intact());
+  EXPECT_EQ(report.problems.front().entry, seq + 1) << problems(report);
+  EXPECT_NE(report.problems.front().what.find("chain entry " + std::to_string(seq) + " is missing"), std::string::npos)
+      << problems(report);
+}
+
+TEST_F(Tamper, DeletingTheLastEntryIsDetectedByTheHead) {
+  sql(db_, "DELETE FROM acks WHERE id = 2; DELETE FROM chain WHERE seq = (SELECT max(seq) FROM chain)");
+  const AuditReport report = check();
+  ASSERT_FALSE(report.intact());
+  EXPECT_NE(report.problems.front().what.find("the last entry was deleted"), std::string::npos) << problems(report);
+  EXPECT_NE(report.problems.front().what.find("acknowledgement 2"), std::string::npos) << problems(report);
+}
+
+TEST_F(Tamper, ACutBackHeadIsOnlyCaughtByAHeadRecordedElsewhere) {
+  // The limit of any self-contained chain: delete the last entry and rewrite the head to match.
+  sql(db_,
+      "DELETE FROM acks WHERE id = 2; DELETE FROM chain WHERE seq = (SELECT max(seq) FROM chain);"
+      "UPDATE chain_head SET seq = (SELECT max(seq) FROM chain), hash = (SELECT hash FROM chain ORDER BY seq DESC LIMIT 1),"
+      " tbl = (SELECT tbl FROM chain ORDER BY seq DESC LIMIT 1), row_id = (SELECT row_id FROM chain ORDER BY seq DESC LIMIT 1)");
+  EXPECT_TRUE(check().intact());
+  auto store = open(db_, OpenMode::read);
+  const AuditReport anchored = verify(*store, head_);
+  ASSERT_FALSE(anchored.intact());
+  EXPECT_NE(anchored.problems.front().what.find("is not in the chain"), std::string::npos) << problems(anchored);
+  // An earlier head that is still there proves everything up to it.
+  const std::string earlier = sql_text(db_, "SELECT 'sha256:' || lower(hex(hash)) FROM chain WHERE seq = 3");
+  const AuditReport still = verify(*store, earlier);
+  EXPECT_TRUE(still.intact()) << problems(still);
+  EXPECT_EQ(still.anchor_entry, 3);
+}
+
+TEST_F(Tamper, AForgedAcknowledgementIsNotInTheChain) {
+  sql(db_, "INSERT INTO acks (flag_id, acknowledged_by, note, acknowledged_at) VALUES (1, 'J Smith', 'Done', "
+           "'2025-11-18T09:00:00Z')");
+  expect_first("acks", 3, "acknowledgement 3 is not in the chain");
+}
+
+TEST_F(Tamper, EditingAChainEntryIsNamed) {
+  sql(db_, "UPDATE chain SET content = zeroblob(32) WHERE seq = 5");
+  const AuditReport report = check();
+  ASSERT_FALSE(report.intact());
+  EXPECT_EQ(report.problems.front().entry, 5) << problems(report);
+  EXPECT_NE(report.problems.front().what.find("chain entry 5"), std::string::npos) << problems(report);
+}
+
+TEST_F(Tamper, DeletingTheHeadIsNamed) {
+  sql(db_, "DELETE FROM chain_head");
+  const AuditReport report = check();
+  ASSERT_FALSE(report.intact());
+  EXPECT_NE(problems(report).find("head record is missing"), std::string::npos) << problems(report);
+}
+
+TEST_F(Tamper, EditingAPupilsCaseDataIsNamed) {
+  sql(db_, "UPDATE pupil_versions SET attributes = replace(attributes, '\"looked_after\":true', '\"looked_after\":false') "
+           "WHERE pupil_id = 'P-0042'");
+  const AuditReport report = check();
+  ASSERT_FALSE(report.intact());
+  EXPECT_EQ(report.problems.front().table, "pupil_versions") << problems(report);
+  EXPECT_NE(report.problems.front().what.find("case data of pupil P-0042"), std::string::npos) << problems(report);
+  // Both runs that read it are named too.
+  EXPECT_NE(problems(report).find("the case data run " + std::to_string(run1_.run.id)), std::string::npos);
+}
+
+TEST_F(Tamper, EditingARecordRowIsNamed) {
+  sql(db_, "UPDATE records SET anchor = '2025-10-20' WHERE record_id = 'RT-3'");
+  EXPECT_NE(problems(check()).find("case data of pupil P-0042"), std::string::npos);
+}
+
+TEST_F(Tamper, DeletingARecordRowIsNamed) {
+  sql(db_, "DELETE FROM records WHERE record_id = 'M-1'");
+  EXPECT_NE(problems(check()).find("case data of pupil P-0042"), std::string::npos);
+}
+
+TEST_F(Tamper, RewritingAPupilsDigestToMatchIsCaughtByItsImport) {
+  // Someone edits the case data and recomputes its digest column; the import's digest still holds the old one.
+  sql(db_, "UPDATE pupil_versions SET digest = zeroblob(32) WHERE pupil_id = 'P-0043'");
+  const std::string all = problems(check());
+  EXPECT_NE(all.find("pupil versions stored by import 1 were altered"), std::string::npos) << all;
+}
+
+TEST_F(Tamper, PointingAPupilAtAnOlderVersionIsNamed) {
+  sql(db_, "UPDATE pupils SET current_version = NULL WHERE id = 'P-0043'");
+  EXPECT_NE(problems(check()).find("pupil P-0043 points at version none"), std::string::npos);
+}
+
+TEST_F(Tamper, ChangingWhatARunEvaluatedIsNamed) {
+  sql(db_, "UPDATE run_pupils SET current_tier = 4 WHERE pupil_id = 'P-0042' AND run_id = " + std::to_string(run2_.run.id));
+  expect_first("runs", run2_.run.id, "the pupils evaluated by run " + std::to_string(run2_.run.id));
+}
+
+TEST_F(Tamper, ChangingAnImportsRecordIsNamed) {
+  sql(db_, "UPDATE imports SET pack_name = 'kent' WHERE id = 1");
+  expect_first("imports", 1, "import 1 was altered after it was stored: column pack_name");
+}
+
+TEST_F(Tamper, TheFirstOfSeveralEditsComesFirst) {
+  sql(db_, "UPDATE acks SET acknowledged_by = 'Someone' WHERE id = 2");
+  sql(db_, "UPDATE runs SET as_of = '2025-01-01' WHERE id = " + std::to_string(run1_.run.id));
+  const AuditReport report = check();
+  ASSERT_EQ(report.problems.size(), 2u) << problems(report);
+  EXPECT_EQ(report.problems[0].table, "runs");
+  EXPECT_EQ(report.problems[1].table, "acks");
+  EXPECT_LT(report.problems[0].entry, report.problems[1].entry);
+}
+
+TEST_F(Tamper, AWaymarkWriteAfterTamperingKeepsTheEvidence) {
+  sql(db_, "DELETE FROM acks WHERE id = 2; DELETE FROM chain WHERE seq = (SELECT max(seq) FROM chain)");
+  auto store = open(db_, OpenMode::write);
+  dsl::Diagnostics d;
+  ASSERT_TRUE(store->acknowledge(run2_.flag_ids[0][0], "J Smith", "Seen", d));
+  EXPECT_EQ(d.warning_count(), 1u) << text(d);  // the head did not match the last entry
+  const AuditReport report = verify(*store);
+  ASSERT_FALSE(report.intact());
+  EXPECT_NE(problems(report).find("is missing"), std::string::npos) << problems(report);
+}
+
+}  // namespace
+}  // namespace waymark::store
