@@ -54,10 +54,12 @@ void Calendar::rebuild() {
   before_.clear();
   is_school_.clear();
   if (years_.empty()) return;
-  for (const CalendarYear& y : years_) {
+  for (std::size_t yi = 0; yi < years_.size(); ++yi) {
+    const CalendarYear& y = years_[yi];
     covered_years_.push_back(y.start_year);
-    for (const Term& t : y.terms) {
-      terms_.push_back({y.name, t.name, t.dates});
+    for (std::size_t ti = 0; ti < y.terms.size(); ++ti) {
+      const Term& t = y.terms[ti];
+      terms_.push_back({static_cast<std::uint32_t>(yi), static_cast<std::uint32_t>(ti), t.dates});
       for (Date d = t.dates.from; d <= t.dates.to; d = d.plus_days(1)) {
         if (d.is_weekend()) continue;
         if (std::any_of(t.breaks.begin(), t.breaks.end(), [&](const DateWindow& b) { return b.contains(d); })) continue;
@@ -66,8 +68,7 @@ void Calendar::rebuild() {
       }
     }
   }
-  std::sort(terms_.begin(), terms_.end(),
-            [](const TermWindow& a, const TermWindow& b) { return a.dates.from < b.dates.from; });
+  std::sort(terms_.begin(), terms_.end(), [](const TermAt& a, const TermAt& b) { return a.dates.from < b.dates.from; });
   std::sort(school_days_.begin(), school_days_.end());
   school_days_.erase(std::unique(school_days_.begin(), school_days_.end()), school_days_.end());
   // A dense index over every day from the first loaded 1 September to the last 31 August, so that
@@ -148,21 +149,27 @@ std::optional<std::size_t> Calendar::term_index(Date today) const {
   // language.md §5: the term containing today, or in a holiday the latest term that started before
   // today. Terms do not overlap, so both are the last term starting on or before today.
   const auto after = std::upper_bound(terms_.begin(), terms_.end(), today,
-                                      [](Date d, const TermWindow& t) { return d < t.dates.from; });
+                                      [](Date d, const TermAt& t) { return d < t.dates.from; });
   if (after == terms_.begin()) return std::nullopt;
   return static_cast<std::size_t>(after - terms_.begin()) - 1;
+}
+
+TermWindow Calendar::window(std::size_t index) const {
+  const TermAt& t = terms_[index];
+  const CalendarYear& y = years_[t.year];
+  return {y.name, y.terms[t.term].name, t.dates};
 }
 
 std::optional<TermWindow> Calendar::this_term(Date today) const {
   const auto i = term_index(today);
   if (!i) return std::nullopt;
-  return terms_[*i];
+  return window(*i);
 }
 
 std::optional<TermWindow> Calendar::previous_term(Date today) const {
   const auto i = term_index(today);
   if (!i || *i == 0) return std::nullopt;
-  return terms_[*i - 1];
+  return window(*i - 1);
 }
 
 // ---------------------------------------------------------------------------------------------

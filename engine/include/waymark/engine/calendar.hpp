@@ -38,7 +38,8 @@ struct CalendarYear {
   std::vector<dsl::Date> closures;  // bank holidays and INSET days, sorted
 };
 
-/// A term of a calendar, as selected by `this term` / `previous term`.
+/// A term of a calendar, as selected by `this term` / `previous term`; the names point into the
+/// calendar, so they are valid while it lives unchanged.
 struct TermWindow {
   std::string_view year;  // the academic year's name
   std::string_view name;
@@ -92,11 +93,19 @@ public:
 private:
   void rebuild();
   std::optional<std::size_t> term_index(dsl::Date today) const;
+  TermWindow window(std::size_t index) const;
+
+  // A term by position, not by pointer or view: a Calendar is copied and moved as a value.
+  struct TermAt {
+    std::uint32_t year = 0;
+    std::uint32_t term = 0;
+    DateWindow dates;
+  };
 
   std::string name_;
   std::vector<CalendarYear> years_;
   std::vector<int> covered_years_;           // sorted start years
-  std::vector<TermWindow> terms_;            // every term of every year, by start date
+  std::vector<TermAt> terms_;                // every term of every year, by start date
   std::vector<dsl::Date> school_days_;       // sorted
   dsl::Date first_;                          // 1 September of the first loaded year
   std::vector<std::uint32_t> before_;        // school days before first_ + i, for i in [0, span]
