@@ -55,7 +55,11 @@ public:
       ADD_FAILURE() << "the test rules do not check:\n" << diagnostics_;
       return;
     }
-    compiled_.emplace(compile(*pack_, checked_, *sources_, calendar ? std::move(*calendar) : shipped_both()));
+    // A copied Calendar keeps views into the terms of the one it was copied from (support.hpp's
+    // shipped() returns such a copy); merging into a fresh one rebuilds them from its own years.
+    Calendar fresh;
+    fresh.merge(calendar ? *calendar : shipped_both());
+    compiled_.emplace(compile(*pack_, checked_, *sources_, std::move(fresh)));
   }
 
   bool ok() const { return compiled_.has_value(); }

@@ -41,6 +41,15 @@ TEST(Interpolation, PercentsHaveOneDecimalRoundedHalfUp) {
   EXPECT_EQ(value_of("p", c, "2025-11-17", "param p = 99.95%\n"), "100.0%");
 }
 
+TEST(Interpolation, MeasuresPrintExactFractionsRoundedHalfUp) {
+  // From Mon 2025-11-03: Mon N /, Tue-Fri present, weekend, Mon-Wed present: 16 possible sessions,
+  // 1 missed. Absence 100/16 = 6.25% -> 6.3% (half up); attendance 93.75% -> 93.8%.
+  const std::string c = pupil_case({}, "  - {from: 2025-11-03, marks: 'N//\\/\\/\\/\\----/\\/\\/\\'}\n");
+  EXPECT_EQ(value_of("absence", c, "2025-11-12"), "6.3%");
+  EXPECT_EQ(value_of("attendance", c, "2025-11-12"), "93.8%");
+  EXPECT_EQ(value_of("sessions missed", c, "2025-11-12"), "1");
+}
+
 TEST(Interpolation, NumbersWithoutTrailingZerosAtMostSixDecimals) {
   const std::string c = pupil_case({});
   EXPECT_EQ(value_of("n", c, "2025-11-17", "param n = 2.50\n"), "2.5");

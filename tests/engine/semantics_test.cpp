@@ -199,6 +199,16 @@ TEST(Aggregates, OverADateList) {
   EXPECT_EQ(outcome(pack.evaluate(c, "2025-11-18")), "flag");
 }
 
+TEST(Aggregates, ADateListElementHasOnlyADate) {
+  // Reviews 2025-09-22 and 2025-10-06: one is after 2025-10-01.
+  const std::string c = pupil_case(
+      "  - {kind: reduced_timetable, id: RT-1, start: 2025-09-08, hours_per_week: 10, reviews: [2025-09-22, 2025-10-06]}\n");
+  TestPack pack("rule r \"t\"\n  for each reduced_timetable rt\n"
+                "  when count of rt.reviews r where (r.date > 2025-10-01) = 1\n  suggest \"act\"\n");
+  EXPECT_EQ(outcome(pack.evaluate(c, "2025-11-17")), "flag");
+  EXPECT_EQ(outcome(pack.evaluate(c, "2025-10-05")), "none");  // 10-06 does not exist yet: count 0
+}
+
 TEST(Aggregates, OverAnAbsentDateList) {
   const std::string c = pupil_case("  - {kind: reduced_timetable, id: RT-1, start: 2025-09-08, hours_per_week: 10}\n");
   EXPECT_EQ(title_of("{count of rt.reviews} {max date of rt.reviews} {min date of rt.reviews}", c, "2025-11-17",
