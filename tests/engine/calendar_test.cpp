@@ -2,6 +2,8 @@
 // counted by hand on the shipped calendars. 2025-09-01 is a Monday.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "support.hpp"
 
 namespace waymark::engine {
@@ -171,6 +173,17 @@ TEST(Calendar, TheShipped2025YearAgreesWithTheSpecExample) {
   const Calendar shipped = testing::shipped("2025-26");
   EXPECT_TRUE(std::equal(example.school_days().begin(), example.school_days().end(), shipped.school_days().begin(),
                          shipped.school_days().end()));
+}
+
+TEST(Calendar, ACopyKeepsItsOwnTermNames) {
+  // Terms are held by position, so a copy outlives the calendar it was copied from (run under ASan).
+  auto source = std::make_unique<Calendar>(testing::shipped("2025-26"));
+  const Calendar copy = *source;
+  Calendar moved = std::move(*source);
+  source.reset();
+  EXPECT_EQ(copy.this_term(day("2025-11-17"))->name, "autumn");
+  EXPECT_EQ(copy.this_term(day("2025-11-17"))->year, "2025-26");
+  EXPECT_EQ(moved.previous_term(day("2026-01-05"))->name, "autumn");
 }
 
 TEST(Calendar, SchoolDaysBeforeIsAPrefixCount) {
