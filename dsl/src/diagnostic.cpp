@@ -77,8 +77,10 @@ std::string render_text(const std::vector<Diagnostic>& diagnostics, const Source
       const Located at = locate(d, sources);
       out << bold << at.file << ":" << at.start.line << ":" << at.start.column << ":" << reset << " " << tone
           << severity_word(d.severity) << ":" << reset << " " << d.message << " [" << d.code << "]\n";
-      const std::string_view line = sources.file(d.range.file).line_text(at.start.line);
-      if (!line.empty() || at.start.column == 1) {
+      const SourceFile& file = sources.file(d.range.file);
+      const std::string_view line = file.line_text(at.start.line);
+      // A case file's lines may carry a pupil's name or UPN: special-category data is never echoed.
+      if (!file.personal() && (!line.empty() || at.start.column == 1)) {
         const std::size_t width =
             at.end.line == at.start.line && at.end.column > at.start.column ? at.end.column - at.start.column : 1;
         char number[32];

@@ -10,7 +10,8 @@
 
 namespace waymark::dsl {
 
-SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {}
+SourceFile::SourceFile(std::string path, std::string text, bool personal)
+    : path_(std::move(path)), text_(std::move(text)), personal_(personal) {}
 
 void SourceFile::index_lines() const {
   if (!line_starts_.empty()) return;
@@ -46,8 +47,8 @@ std::size_t SourceFile::offset_of(std::size_t line, std::size_t byte_column) con
   return std::min(start + (byte_column == 0 ? 0 : byte_column - 1), text_.size());
 }
 
-FileId SourceSet::add(std::string path, std::string text) {
-  files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
+FileId SourceSet::add(std::string path, std::string text, bool personal) {
+  files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text), personal));
   return static_cast<FileId>(files_.size() - 1);
 }
 

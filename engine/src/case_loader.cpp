@@ -78,7 +78,7 @@ std::optional<dsl::FileId> read_source(const std::filesystem::path& path, dsl::S
     diagnostics.error({}, "io", "cannot read " + path.string() + ": check the path and its permissions");
     return std::nullopt;
   }
-  return sources.add(path.generic_string(), std::move(text));
+  return sources.add(path.generic_string(), std::move(text), /*personal=*/true);
 }
 
 bool CaseLoader::add_path(const std::filesystem::path& path, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {

@@ -19,6 +19,9 @@ struct MalformedCase {
   std::string name;  // yaml/NAME or csv/NAME
 };
 
+// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const MalformedCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<MalformedCase> all_cases() {
   std::vector<MalformedCase> out;
   for (const char* form : {"yaml", "csv"}) {
@@ -60,8 +63,8 @@ TEST_P(Malformed, IsRejectedWithTheExpectedFirstDiagnostic) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Malformed, ::testing::ValuesIn(all_cases()),
-                         [](const ::testing::TestParamInfo<MalformedCase>& info) {
-                           std::string s = info.param.name;
+                         [](const ::testing::TestParamInfo<MalformedCase>& param) {
+                           std::string s = param.param.name;
                            std::replace_if(s.begin(), s.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
                            return s;
                          });

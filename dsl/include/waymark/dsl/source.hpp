@@ -38,7 +38,7 @@ struct LineColumn {
 /// One file's text as read, named by the path the user gave.
 class SourceFile {
 public:
-  SourceFile(std::string path, std::string text);
+  SourceFile(std::string path, std::string text, bool personal = false);
 
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }
@@ -48,18 +48,21 @@ public:
   std::string_view line_text(std::size_t line) const;
   /// The byte offset of a 1-based line and a 1-based byte column (for YAML and CSV marks).
   std::size_t offset_of(std::size_t line, std::size_t byte_column) const;
+  /// Holds pupil data (a case file): diagnostics never echo its lines, which may carry names or UPNs.
+  bool personal() const { return personal_; }
 
 private:
   void index_lines() const;
   std::string path_;
   std::string text_;
+  bool personal_ = false;
   mutable std::vector<std::size_t> line_starts_;  // built on first use: most files never need it
 };
 
 /// Every file read during one command, so that diagnostics can print their source lines.
 class SourceSet {
 public:
-  FileId add(std::string path, std::string text);
+  FileId add(std::string path, std::string text, bool personal = false);
   const SourceFile& file(FileId id) const { return *files_.at(id); }
   std::size_t size() const { return files_.size(); }
 
