@@ -42,14 +42,14 @@ std::string text_history(const store::PupilHistory& h, const std::string& db) {
   if (h.versions.empty()) out << "none stored";
   for (std::size_t i = 0; i < h.versions.size(); ++i) {
     const store::HistoryVersion& v = h.versions[i];
-    out << (i > 0 ? "; " : "") << "version " << v.version << " (import " << v.import_id << ", " << v.imported << ", "
+    out << (i > 0 ? "; " : "") << "#" << v.version << " (import " << v.import_id << ", " << v.imported << ", "
         << v.records << (v.records == 1 ? " record" : " records") << ")";
   }
   out << "\n";
   if (h.runs.empty()) out << "\nno stored run has evaluated this pupil yet\n";
   for (const store::HistoryRun& r : h.runs) {
     out << "\nrun " << r.run << ": as of " << r.as_of.iso() << ", pack " << r.pack.name << " " << r.pack.version
-        << " (" << short_digest(r.pack.digest) << "), stored " << r.finished << ", case data version " << r.version
+        << " (" << short_digest(r.pack.digest) << "), stored " << r.finished << ", case data #" << r.version
         << "\n";
     out << "  tier " << (r.current_tier == 0 ? std::string("none") : std::to_string(r.current_tier));
     if (r.suggested_tier) out << ", suggested tier " << *r.suggested_tier;
@@ -139,7 +139,12 @@ std::string json_history(const store::PupilHistory& h) {
     j["flags"] = std::move(flags);
     ordered_json resolved = ordered_json::array();
     for (const store::ResolvedFlag& f : r.resolved) {
-      resolved.push_back({{"rule", f.rule}, {"title", f.title}, {"evidence", f.bound_item}, {"last_flag", f.last_flag}});
+      ordered_json rj;
+      rj["rule"] = f.rule;
+      rj["title"] = f.title;
+      rj["bound_item"] = f.bound_item.empty() ? ordered_json(nullptr) : ordered_json(f.bound_item);
+      rj["last_flag"] = f.last_flag;
+      resolved.push_back(std::move(rj));
     }
     j["resolved"] = std::move(resolved);
     ordered_json due = ordered_json::array();

@@ -15,6 +15,7 @@
 
 #include "case_codec.hpp"
 #include "chain.hpp"
+#include "json_text.hpp"
 #include "result_codec.hpp"
 #include "schema.hpp"
 #include "store_state.hpp"
@@ -323,7 +324,13 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
     }
     std::string sources = "[";
     for (std::size_t i = 0; i < provenance.sources.size(); ++i) {
-      sources += (i > 0 ? "," : "") + detail::strings_json({provenance.sources[i].path, provenance.sources[i].digest});
+      sources += i > 0 ? ",{\"path\":" : "{\"path\":";
+      if (!detail::put_json_string(sources, provenance.sources[i].path)) {
+        throw SqlError("invalid-text", "a file name is not valid UTF-8: rename it");
+      }
+      sources += ",\"sha256\":";
+      detail::put_json_string(sources, provenance.sources[i].digest);
+      sources += "}";
     }
     sources += "]";
 

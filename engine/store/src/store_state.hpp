@@ -3,6 +3,7 @@
 // any Store call into one diagnostic naming the file (rolling the transaction back on the way out).
 
 #include <memory>
+#include <exception>
 #include <new>
 #include <optional>
 #include <string>
@@ -41,6 +42,12 @@ auto guarded(Store::State& state, dsl::Diagnostics& diagnostics, const char* act
     diagnostics.error({}, "out-of-memory",
                       std::string("cannot ") + activity + " '" + state.path + "': out of memory" +
                           (writes ? "; nothing was stored" : ""));
+  } catch (const std::exception&) {
+    // A bug, or stored data damaged in a way no check foresaw: fail the command, never crash. The
+    // exception's text is not shown: a parser's message may quote the data, and that is pupil data.
+    diagnostics.error({}, "internal-error",
+                      std::string("cannot ") + activity + " '" + state.path + "': internal error" +
+                          (writes ? "; nothing was stored" : "") + "; run 'waymark audit verify'");
   }
   return std::nullopt;
 }
