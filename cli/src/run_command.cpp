@@ -1,4 +1,4 @@
-// `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv] [--out FILE]
+// `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv|html] [--out FILE]
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
 #include <iostream>
@@ -74,6 +74,7 @@ int run_run(const RunOptions& options) {
   std::string text;
   if (options.format == "json") text = json_report(*run, report);
   else if (options.format == "csv") text = csv_report(*run);
+  else if (options.format == "html") text = html_report(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
   else text = text_report(*run, *caseload, report);
   if (!write_output(options.out, text, diagnostics)) return fail();
   return exit_ok;
@@ -98,8 +99,8 @@ Action add_run_command(CLI::App& app) {
   cmd->add_option("--pack", options->pack, "The pack: a folder path or a name (kent)")->required();
   add_input_options(cmd, options->cases, options->db);
   cmd->add_option("--as-of", options->as_of, "Evaluate as known on this date (YYYY-MM-DD); default today");
-  cmd->add_option("--format", options->format, "text (default, for people), json, or csv")
-      ->check(CLI::IsMember({"text", "json", "csv"}));
+  cmd->add_option("--format", options->format, "text (default, for people), json, csv, or html (one self-contained file)")
+      ->check(CLI::IsMember({"text", "json", "csv", "html"}));
   cmd->add_option("--out", options->out, "Write the report to this file (created private to you) instead of stdout");
   cmd->add_option("--pupil", options->pupils, "Only this pupil (repeatable)");
   cmd->add_flag("--redact", options->redact, "Never print names; UPNs are masked (they are never in reports)");
