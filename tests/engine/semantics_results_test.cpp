@@ -382,11 +382,12 @@ TEST(Explain, AnUnknownRuleIsNothing) {
 TEST(SpecExample, FirstLookRulesGiveTheExpectedFlagsAndDueEntries) {
   // spec/examples: the rules of language.md §1 with the example calendar, as of 2025-11-17; the
   // expected values are those of expected-2025-11-17.json (the README explains each).
-  const std::string spec = WAYMARK_SHARED_SPEC;
-  TestPack pack(testing::read_text(spec + "/examples/pack/first-look.wmk"), {},
-                testing::calendar_from(testing::read_text(spec + "/examples/pack/calendar.yaml")));
-  const std::string cases = "---\n" + testing::read_text(spec + "/examples/cases/P-0042.yaml") + "\n---\n" +
-                            testing::read_text(spec + "/examples/cases/P-0043.yaml");
+  // The repository's copy of spec/examples (tests/fixtures/spec), so the test needs nothing outside it.
+  const std::string spec = std::string(WAYMARK_TEST_DATA) + "/fixtures/spec";
+  TestPack pack(testing::read_text(spec + "/pack/first-look.wmk"), {},
+                testing::calendar_from(testing::read_text(spec + "/pack/calendar.yaml")));
+  const std::string cases = "---\n" + testing::read_text(spec + "/cases/P-0042.yaml") + "\n---\n" +
+                            testing::read_text(spec + "/cases/P-0043.yaml");
   const RunResult run = pack.run(cases, "2025-11-17");
   ASSERT_EQ(run.pupils.size(), 2u);
   const PupilResult& p42 = run.pupils[0];

@@ -22,7 +22,8 @@
 
 namespace waymark::store::testing {
 
-inline std::string spec_examples() { return std::string(WAYMARK_SHARED_SPEC) + "/examples"; }
+/// The repository's copy of spec/examples, so the tests need nothing outside the repository.
+inline std::string spec_examples() { return std::string(WAYMARK_TEST_DATA) + "/fixtures/spec"; }
 
 /// A pack loaded, checked and compiled, with the sources its explanations point into.
 struct ReadyPack {
