@@ -43,8 +43,7 @@ Type make(ValueKind kind, bool optional = false) {
   return t;
 }
 
-Type type_of_field(const FieldSpec& f, int record_kind_unused = -1) {
-  (void)record_kind_unused;
+Type type_of_field(const FieldSpec& f) {
   switch (f.type) {
     case FieldType::boolean: return make(ValueKind::boolean);
     case FieldType::number: return make(ValueKind::number, !f.always_present());
@@ -510,12 +509,11 @@ private:
     return target;
   }
 
-  Type type_of_path_target(const PathTarget& t, const Path& p) {
+  Type type_of_path_target(const PathTarget& t) {
     const Binding* b = t.root.kind == Reference::Kind::binding ? binding_for(t.root.binding) : nullptr;
     if (b != nullptr && b->record_kind < 0) return make(ValueKind::date);  // a date-list entry's date
     const FieldSpec* f = field_of(t);
     if (f == nullptr) return make(ValueKind::error);
-    (void)p;
     return type_of_field(*f);
   }
 
@@ -575,7 +573,7 @@ private:
     const std::optional<PathTarget> target = resolve_path(p);
     if (!target) return make(ValueKind::error);
     out_.paths[&e] = *target;
-    return type_of_path_target(*target, p);
+    return type_of_path_target(*target);
   }
 
   Type check_node(const Expr&, const AgeOf& a) {
@@ -780,14 +778,13 @@ private:
   void check_cond(const IsTest& is) {
     const Type s = check_expr(*is.subject);
     if (s.kind == ValueKind::error) return;
-    const bool enum_with_none = s.kind == ValueKind::enumeration && s.enum_field != nullptr && s.enum_field->has_value("none");
     switch (is.kind) {
       case IsKind::none:
       case IsKind::set:
         if (s.kind == ValueKind::collection) {
           error(span_of(*is.subject), "type-mismatch", "a list of dates is never none; use 'some' or 'no'");
         }
-        (void)enum_with_none;  // `is none` on such an enum tests its value (language.md §4)
+        // `is none` on an enum with a value named none tests that value (language.md §4): no error.
         return;
       case IsKind::active:
         if (s.kind == ValueKind::enumeration && s.enum_field != nullptr && s.enum_field->has_value("active")) return;

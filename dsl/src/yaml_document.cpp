@@ -94,26 +94,14 @@ public:
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value style) override {
-    check_anchor(mark, anchor);
-    check_tag(mark, tag);
-    YamlNode n;
-    n.kind = YamlNode::Kind::sequence;
-    n.offset = offset(mark);
-    n.flow = style == YAML::EmitterStyle::Flow;
-    stack_.push_back({std::move(n), {}, false, {}});
+    open(YamlNode::Kind::sequence, mark, tag, anchor, style);
   }
 
   void OnSequenceEnd() override { close(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value style) override {
-    check_anchor(mark, anchor);
-    check_tag(mark, tag);
-    YamlNode n;
-    n.kind = YamlNode::Kind::mapping;
-    n.offset = offset(mark);
-    n.flow = style == YAML::EmitterStyle::Flow;
-    stack_.push_back({std::move(n), {}, false, {}});
+    open(YamlNode::Kind::mapping, mark, tag, anchor, style);
   }
 
   void OnMapEnd() override { close(); }
@@ -176,6 +164,18 @@ private:
       top.node.entries.emplace_back(std::move(top.pending_key), std::move(n));
       top.has_key = false;
     }
+  }
+
+  /// A sequence or mapping starts: it stays open until its end event.
+  void open(YamlNode::Kind kind, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+            YAML::EmitterStyle::value style) {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    YamlNode n;
+    n.kind = kind;
+    n.offset = offset(mark);
+    n.flow = style == YAML::EmitterStyle::Flow;
+    stack_.push_back({std::move(n), {}, false, {}});
   }
 
   void close() {

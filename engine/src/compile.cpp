@@ -65,7 +65,7 @@ private:
     out.location = location(r.id.span, false);
     out.category = r.category ? r.category->text : "general";
     out.severity = r.severity ? r.severity->level : dsl::SeverityLevel::medium;
-    if (r.for_each) out.for_each = collection(r.for_each->binding, false);
+    if (r.for_each) out.for_each = collection(r.for_each->binding);
     out.title = text(r.title);
     if (r.when) out.when = condition(*r.when, false);
     if (r.unless) out.unless = condition(*r.unless, false);
@@ -97,7 +97,7 @@ private:
     return out;
   }
 
-  Collection collection(const dsl::Quantified& q, bool in_filter) {
+  Collection collection(const dsl::Quantified& q) {
     Collection c;
     const dsl::CollectionTarget& target = checked_.collections.at(&q);
     c.record_kind = target.record_kind;
@@ -115,7 +115,6 @@ private:
     c.slot = next_slot_++;
     slots_[&q] = c.slot;
     if (q.filter) c.filter = condition(*q.filter, true);
-    (void)in_filter;
     c.text = q.source.name.text + (q.source.field ? "." + q.source.field->text : "") +
              (q.variable ? " " + q.variable->text : "");
     return c;
@@ -188,7 +187,7 @@ private:
   ExpressionPtr node(const dsl::Expr&, const dsl::Aggregate& a) {
     auto out = std::make_unique<AggregateValue>();
     out->op = a.op;
-    out->over = collection(a.over, true);
+    out->over = collection(a.over);
     if (a.field) {
       if (out->over.record_kind >= 0) {
         const dsl::KindSpec& kind = program_.vocabulary.kinds()[static_cast<std::size_t>(out->over.record_kind)];
@@ -334,10 +333,10 @@ private:
     return out;
   }
 
-  ConditionPtr node(const dsl::Exists& e, bool in_filter) {
+  ConditionPtr node(const dsl::Exists& e, bool) {
     auto out = std::make_unique<ExistsCondition>();
     out->some = e.some;
-    out->over = collection(e.over, in_filter);
+    out->over = collection(e.over);
     // Only `no ... within D after T` reached from when/unless can be pending (language.md §5); inside
     // a filter the same window is false while open, so it is marked too and told apart by
     // Context::in_filter at run time.
