@@ -294,6 +294,14 @@ void NameStage::bind(const Quantified& q, bool for_each) {
 
 /// `COLLECTION about X` (case-records.md §2.1): records of a kind, X a bound record.
 void NameStage::check_about(const Quantified& q, const CollectionTarget& target, bool resolved) {
+  // `no notification n about n`: X is resolved outside the collection, so say so rather than "unknown".
+  if (const auto* name = std::get_if<NameRef>(&q.about->node); name != nullptr && q.variable &&
+                                                                 name->name.text == q.variable->text) {
+    error(name->name.span, "unknown-variable",
+          "'" + name->name.text + "' is this collection's own variable; 'about' names a record bound around it (the "
+                                  "'for each' variable or an enclosing 'some'/'no' variable)");
+    return;
+  }
   if (resolved && target.record_kind < 0) {
     error(q.about_span, "type-mismatch", "'about' keeps the records about an item, but a list of dates holds no records");
   } else if (target.record_kind >= 0 && about_field(target.record_kind) < 0) {

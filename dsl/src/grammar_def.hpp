@@ -270,6 +270,7 @@ inline constexpr code_list_parser code_list{};
 inline constexpr end_parser end_of_declaration{"a new 'rule' or 'param'"};
 inline constexpr window_start_parser window_start{};
 inline constexpr misplaced_window_parser misplaced_window{};
+inline constexpr misplaced_about_parser misplaced_about{};
 
 // ---------------------------------------------------------------------------------------------
 // Expressions (language.md §4)
@@ -401,7 +402,7 @@ auto const quantified_def = annotate[quantified_body];
 // `for each KIND VAR [WINDOW] [where FILTER]`: the variable is required.
 auto const binding_body =
     kind_name[act([](Quantified& value, Name& kind) { value.source = CollectionSource{kind, std::nullopt, kind.span}; })] >
-    (variable_name[act([](Quantified& value, Name& name) { value.variable = std::move(name); })] >> -window[set_window] >>
+    (variable_name[act([](Quantified& value, Name& name) { value.variable = std::move(name); })] >> -misplaced_about >> -window[set_window] >>
      -(kw("where") > filter[set_filter]));
 auto const binding_def = annotate[binding_body];
 

@@ -457,6 +457,17 @@ struct misplaced_window_parser : token<misplaced_window_parser, x3::unused_type,
   }
 };
 
+/// `about` after a `for each` variable is an error that says why, not "expected 'when'" (version 2).
+struct misplaced_about_parser : token<misplaced_about_parser, x3::unused_type, true> {
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, x3::unused_type&) const {
+    end = pos;
+    if (!lexer::word_at(text, pos, "about")) return false;
+    fail(state, {pos, pos + 5,
+                 "'for each' takes no 'about': nothing is bound around it to be about; test the link inside the "
+                 "rule ('some notification n about VAR', 'where (n is about VAR)')"});
+  }
+};
+
 // ---------------------------------------------------------------------------------------------
 // Directives that bound nesting (language.md §2: more than 100 levels is an error, never a crash)
 
@@ -594,6 +605,7 @@ WAYMARK_INFO(arithmetic_parser, "'+' or '-'")
 WAYMARK_INFO(is_word_parser, "'none', 'set', 'active' or a value")
 WAYMARK_INFO(window_start_parser, "a window")
 WAYMARK_INFO(misplaced_window_parser, "a window")
+WAYMARK_INFO(misplaced_about_parser, "a window")
 #undef WAYMARK_INFO
 template <typename Subject>
 struct get_info<waymark::dsl::grammar::scope_directive<Subject>> {

@@ -167,7 +167,7 @@ CASES = {
     "about-on-a-non-item": rule('  when no notification n about «type-mismatch|bound record»review_days\n  suggest "x"')
         .replace('rule r', 'param review_days = 5\n\nrule r'),
     "about-on-a-date-list": rule('  for each reduced_timetable rt\n  when no rt.reviews «type-mismatch|list of dates»about rt\n  suggest "x"'),
-    "about-of-its-own-variable": rule('  when no notification n about «unknown-parameter»n\n  suggest "x"'),
+    "about-of-its-own-variable": rule('  when no notification n about «unknown-variable|own variable»n\n  suggest "x"'),
     "is-about-on-a-non-record": rule('  for each suspension s\n  when some meeting m where («type-mismatch|tests a record»m.type is about s)\n  suggest "x"'),
     "school-weeks-compared-with-a-number": rule('  when unauthorised sessions >= «type-mismatch|belongs in a window»10 school weeks\n  suggest "x"'),
     "school-weeks-need-a-count": rule('  when sessions coded [N] within last «syntax»school weeks > 0\n  suggest "x"'),

@@ -1039,6 +1039,10 @@ TEST(ParseAbout, NeedsAVariableAfterItAndIsAKeyword) {
   // "  when no notification n about where": `where` is at column 32 (7 + "no notification n about " is 24).
   expect_error(rule_with("  when no notification n about where n.x\n  notify dsl"), 2, 32,
                "expected a variable (the record that this one is about) after 'about'");
+  // "  for each notification n about s": `about` at column 27; 'for each' takes none.
+  expect_error(rule_with("  for each notification n about s\n  when x\n  notify dsl"), 2, 27,
+               "'for each' takes no 'about': nothing is bound around it to be about; test the link inside the rule "
+               "('some notification n about VAR', 'where (n is about VAR)')");
   // `about` cannot be a variable: "  for each suspension about": `about` at column 23.
   auto p = parse_text(rule_with("  for each suspension about\n  when x\n  notify dsl"));
   ASSERT_FALSE(errors_of(*p).empty());
