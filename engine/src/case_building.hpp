@@ -45,7 +45,5 @@ struct MarksRun {
 /// Joins a pupil's runs into one contiguous span; overlapping runs and too long a span are errors.
 bool join_runs(std::vector<MarksRun>& runs, AttendanceMarks& marks, dsl::Diagnostics& diagnostics);
 
-/// The offset of the first byte that is not valid UTF-8, or npos.
-std::size_t invalid_utf8_at(std::string_view text);
 
 }  // namespace waymark::engine::detail
