@@ -10,6 +10,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "waymark/store/store.hpp"
 
 namespace waymark::cli {
@@ -95,7 +96,7 @@ int run_reproduce(const AuditOptions& options) {
   }
   auto stored = db->load_run(run_id, diagnostics);
   if (!stored) return fail(exit_input);
-  std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
+  std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail(exit_input);
   const engine::PackIdentity& pack = ready->compiled->identity();
   if (pack.digest != stored->run.pack.digest) {

@@ -5,11 +5,8 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
-#include "pack_search.hpp"
 #include "pipeline.hpp"
-#include "waymark/dsl/check.hpp"
-#include "waymark/engine/calendar.hpp"
-#include "waymark/engine/evaluate.hpp"
+#include "waymark/engine/prepare.hpp"
 
 namespace waymark::cli {
 
@@ -24,32 +21,23 @@ struct CheckOptions {
 int run_check(const CheckOptions& options) {
   dsl::SourceSet sources;
   dsl::Diagnostics diagnostics;
-  const std::optional<dsl::RulePack> pack = dsl::load_pack(options.pack, pack_search(), sources, diagnostics);
+  // The same preparation as `run` up to compiling (issue 10.5): whatever `run` refuses, `check`
+  // reports, calendar defects included.
+  engine::PackOutline outline;
+  engine::PackRequest request{options.pack};
+  request.until = engine::PackStage::checked;
+  request.outline = &outline;
+  dsl::Diagnostics no_as_of;  // an empty --as-of is today, which always parses
+  request.warn_calendar_ending_after = parse_as_of("", no_as_of);
+  const bool loaded = engine::prepare_pack(request, sources, diagnostics) != nullptr || outline.layers > 0;
   const bool json = options.format == "json";
-  if (!pack) {
-    print_diagnostics(std::cout, diagnostics, sources, json);
-    return exit_input;
-  }
-  // A manifest or vocabulary that did not load is an input problem; rule-file problems are findings.
-  dsl::check(*pack, sources, diagnostics);
-  // case-records.md §3: warn while there is time to add the next academic year's calendar.
-  if (const std::optional<engine::Calendar> calendar = engine::load_pack_calendar(*pack, sources, diagnostics)) {
-    dsl::Diagnostics none;
-    if (const std::optional<dsl::Date> today = parse_as_of("", none)) {
-      engine::warn_if_calendar_ends_soon(*calendar, *today, diagnostics);
-    }
-  }
   print_diagnostics(std::cout, diagnostics, sources, json);
+  // A manifest or vocabulary that did not load is an input problem; rule and calendar problems are findings.
+  if (!loaded) return exit_input;
   if (!json) {
-    std::size_t rules = 0;
-    for (const dsl::PackLayer& layer : pack->layers) {
-      for (const dsl::RuleFile& file : layer.rule_files) {
-        for (const dsl::Declaration& d : file.declarations) rules += std::holds_alternative<dsl::Rule>(d) ? 1 : 0;
-      }
-    }
-    std::cout << pack->top().name << " " << pack->top().version << " (" << pack->digest << "): " << rules
-              << (rules == 1 ? " rule" : " rules") << " in " << pack->layers.size()
-              << (pack->layers.size() == 1 ? " pack" : " packs") << ", " << diagnostics.error_count()
+    std::cout << outline.name << " " << outline.version << " (" << outline.digest << "): " << outline.rules
+              << (outline.rules == 1 ? " rule" : " rules") << " in " << outline.layers
+              << (outline.layers == 1 ? " pack" : " packs") << ", " << diagnostics.error_count()
               << (diagnostics.error_count() == 1 ? " error" : " errors") << ", " << diagnostics.warning_count()
               << (diagnostics.warning_count() == 1 ? " warning" : " warnings") << "\n";
   }

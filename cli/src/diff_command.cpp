@@ -11,6 +11,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "waymark/engine/impact.hpp"
 
 namespace waymark::cli {
@@ -93,8 +94,8 @@ int run_diff(const DiffOptions& options) {
   }
   const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
   if (!as_of) return fail(exit_usage);
-  std::unique_ptr<ReadyPack> old_pack = prepare_pack(options.packs[0], sources, diagnostics);
-  std::unique_ptr<ReadyPack> new_pack = old_pack ? prepare_pack(options.packs[1], sources, diagnostics) : nullptr;
+  std::unique_ptr<engine::PreparedPack> old_pack = engine::prepare_pack({options.packs[0]}, sources, diagnostics);
+  std::unique_ptr<engine::PreparedPack> new_pack = old_pack ? engine::prepare_pack({options.packs[1]}, sources, diagnostics) : nullptr;
   if (!old_pack || !new_pack) return fail(exit_input);
   // Each version reads the cases in its own vocabulary (a new version may add fields).
   std::optional<engine::Caseload> old_cases = load_cases(options.cases, old_pack->pack.vocabulary, sources, diagnostics);

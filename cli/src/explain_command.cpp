@@ -8,6 +8,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "store_input.hpp"
 
 namespace waymark::cli {
@@ -45,7 +46,7 @@ int run_explain(const ExplainOptions& options) {
   }
   const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
   if (!as_of) return fail(exit_usage);
-  std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
+  std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail(exit_input);
   std::unique_ptr<StoreInput> db;
   std::optional<engine::Caseload> caseload;

@@ -9,6 +9,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "waymark/engine/generate.hpp"
 #include "waymark/store/store.hpp"
 
@@ -39,7 +40,7 @@ int run_gen(const GenOptions& options) {
     diagnostics.error({}, "usage", "--from and --to take dates as YYYY-MM-DD, with --from first");
     return fail(exit_usage);
   }
-  std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
+  std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail(exit_input);
   std::error_code ec;
   if (options.db.empty()) std::filesystem::create_directories(options.out, ec);

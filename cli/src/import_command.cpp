@@ -8,8 +8,8 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
-#include "pack_search.hpp"
 #include "pipeline.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "waymark/store/store.hpp"
 
 namespace waymark::cli {
@@ -36,8 +36,11 @@ int run_import(const ImportOptions& options) {
     return exit_input;
   };
   // Only the vocabulary is needed to validate records; the pack's rules are not compiled.
-  std::optional<dsl::RulePack> pack = dsl::load_pack(options.pack, pack_search(), sources, diagnostics);
-  if (!pack || diagnostics.has_errors()) return fail();
+  engine::PackRequest request{options.pack};
+  request.until = engine::PackStage::loaded;
+  const std::unique_ptr<engine::PreparedPack> prepared = engine::prepare_pack(request, sources, diagnostics);
+  if (!prepared || diagnostics.has_errors()) return fail();
+  const dsl::RulePack* pack = &prepared->pack;
   const std::size_t first_case_file = sources.size();
   store::ImportProvenance provenance;
   provenance.started = store::now_utc();

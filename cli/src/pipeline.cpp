@@ -3,24 +3,9 @@
 #include <ctime>
 #include <set>
 
-#include "pack_search.hpp"
 #include "waymark/engine/case_loader.hpp"
 
 namespace waymark::cli {
-
-std::unique_ptr<ReadyPack> prepare_pack(const std::string& name_or_path, dsl::SourceSet& sources,
-                                        dsl::Diagnostics& diagnostics) {
-  std::optional<dsl::RulePack> pack = dsl::load_pack(name_or_path, pack_search(), sources, diagnostics);
-  if (!pack || diagnostics.has_errors()) return nullptr;
-  auto ready = std::make_unique<ReadyPack>();
-  ready->pack = std::move(*pack);
-  ready->checked = dsl::check(ready->pack, sources, diagnostics);
-  if (diagnostics.has_errors()) return nullptr;
-  std::optional<engine::Calendar> calendar = engine::load_pack_calendar(ready->pack, sources, diagnostics);
-  if (!calendar) return nullptr;
-  ready->compiled.emplace(engine::compile(ready->pack, ready->checked, sources, std::move(*calendar)));
-  return ready;
-}
 
 std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,
                                            dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {

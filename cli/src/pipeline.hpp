@@ -1,29 +1,16 @@
 #pragma once
-// The stages every evaluating command wires together: load pack -> check -> compile, and load
-// cases -> caseload. Problems are diagnostics; a failed stage stops the command with exit code 3.
+// The case-side stages every evaluating command wires together (the pack side is
+// engine::prepare_pack). Problems are diagnostics; a failed stage stops the command with exit code 3.
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "waymark/dsl/check.hpp"
-#include "waymark/dsl/rule_pack.hpp"
+#include "waymark/dsl/vocabulary.hpp"
 #include "waymark/engine/evaluate.hpp"
 #include "waymark/engine/pupil.hpp"
 
 namespace waymark::cli {
-
-/// A pack ready to evaluate, with everything its diagnostics and explanations point into.
-struct ReadyPack {
-  dsl::RulePack pack;
-  dsl::CheckedPack checked;
-  std::optional<engine::CompiledPack> compiled;
-};
-
-/// Loads, checks and compiles a pack; nothing (with diagnostics) if any stage reports an error.
-std::unique_ptr<ReadyPack> prepare_pack(const std::string& name_or_path, dsl::SourceSet& sources,
-                                        dsl::Diagnostics& diagnostics);
 
 /// Loads case files and folders (YAML, or the CSV form) in the pack's vocabulary; nothing on any error.
 std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,

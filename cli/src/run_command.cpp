@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pipeline.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "reports.hpp"
 #include "store_input.hpp"
 
@@ -38,7 +39,7 @@ int run_run(const RunOptions& options) {
     print_diagnostics(std::cerr, diagnostics, sources, false);
     return exit_usage;
   }
-  std::unique_ptr<ReadyPack> ready = prepare_pack(options.pack, sources, diagnostics);
+  std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail();
   const std::string started = store::now_utc();
   std::unique_ptr<StoreInput> db;

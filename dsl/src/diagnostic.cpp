@@ -79,8 +79,9 @@ std::string render_text(const std::vector<Diagnostic>& diagnostics, const Source
           << severity_word(d.severity) << ":" << reset << " " << d.message << " [" << d.code << "]\n";
       const SourceFile& file = sources.file(d.range.file);
       const std::string_view line = file.line_text(at.start.line);
-      // A case file's lines may carry a pupil's name or UPN: special-category data is never echoed.
-      if (!file.personal() && (!line.empty() || at.start.column == 1)) {
+      // Only rule files' lines are quoted (issue 10.5): a case file's lines may carry a pupil's name
+      // or UPN, and any other file (a manifest path gone wrong, a calendar) may hold anything.
+      if (file.shows_lines() && (!line.empty() || at.start.column == 1)) {
         const std::size_t width =
             at.end.line == at.start.line && at.end.column > at.start.column ? at.end.column - at.start.column : 1;
         char number[32];

@@ -51,12 +51,26 @@ std::vector<std::string> expand(const std::string& folder, const std::string& pa
   if (::glob(full.c_str(), GLOB_NOSORT, nullptr, &found) == 0) {
     for (std::size_t i = 0; i < found.gl_pathc; ++i) {
       std::error_code ec;
-      if (fs::is_regular_file(found.gl_pathv[i], ec)) out.emplace_back(found.gl_pathv[i]);
+      // Folders and special files that match are kept, so that reading them names the problem.
+      if (fs::exists(fs::symlink_status(found.gl_pathv[i], ec))) out.emplace_back(found.gl_pathv[i]);
     }
   }
   ::globfree(&found);
   std::sort(out.begin(), out.end());  // bytewise: the same order on every machine
   return out;
+}
+
+bool ends_with_wmk(const std::string& pattern) {
+  return pattern.size() >= 4 && pattern.compare(pattern.size() - 4, 4, ".wmk") == 0;
+}
+
+/// Whether `path` really lies in `folder` once symbolic links are followed.
+bool within(const std::string& folder, const std::string& path) {
+  std::error_code ec;
+  const std::string root = fs::weakly_canonical(folder, ec).string();
+  const std::string real = fs::weakly_canonical(path, ec).string();
+  return !ec && real.size() > root.size() && real.compare(0, root.size(), root) == 0 &&
+         (root.back() == '/' || real[root.size()] == '/');
 }
 
 std::string relative_to(const std::string& folder, const std::string& path) {
@@ -78,7 +92,9 @@ public:
   PackLoader(const PackSearch& search, SourceSet& sources, Diagnostics& diagnostics)
       : search_(search), sources_(sources), diagnostics_(diagnostics) {}
 
-  std::optional<RulePack> load(const std::string& name_or_path) {
+  std::optional<RulePack> load(std::string name_or_path) {
+    // `rules/kent/` is `rules/kent` (issue 10.5): the folder's name makes an anonymous pack's name.
+    while (name_or_path.size() > 1 && name_or_path.back() == '/') name_or_path.pop_back();
     const std::optional<std::string> folder = find(name_or_path, "");
     if (!folder) {
       diagnostics_.error({}, "pack-not-found", not_found_message(name_or_path, ""));
@@ -130,6 +146,17 @@ private:
     // On the command line, a folder of that name in the working directory is meant.
     if (naming_folder.empty() && fs::is_directory(name, ec)) return name;
     return std::nullopt;
+  }
+
+  /// Reads a file the manifest names, refusing one that a symbolic link puts outside the pack's folder.
+  std::optional<FileId> read_inside(const std::string& folder, const std::string& path, std::size_t max_bytes) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(path, ec)) && !within(folder, path)) {
+      diagnostics_.error({}, "outside-pack",
+                         "'" + path + "' leads outside the pack's folder (a symbolic link): copy the file into the pack");
+      return std::nullopt;
+    }
+    return read_source(path, sources_, diagnostics_, max_bytes);
   }
 
   void error(FileId file, const YamlNode& node, const char* code, std::string message) {
@@ -193,7 +220,7 @@ private:
     const std::string vocabulary_path =
         files.vocabulary.empty() ? join_path(folder, "vocabulary.yaml") : join_path(folder, files.vocabulary);
     if (!files.vocabulary.empty() || fs::exists(vocabulary_path, ec)) {
-      const std::optional<FileId> file = read_source(vocabulary_path, sources_, diagnostics_, 16 << 20);
+      const std::optional<FileId> file = read_inside(folder, vocabulary_path, 16 << 20);
       if (!file) return false;
       layer.vocabulary_file = *file;
       if (!load_vocabulary(sources_, *file, pack.vocabulary, diagnostics_)) return false;
@@ -201,14 +228,14 @@ private:
 
     for (const std::string& pattern : files.rules) {
       for (const std::string& path : expand(folder, pattern)) {
-        const std::optional<FileId> file = read_source(path, sources_, diagnostics_, 64 << 20);
+        const std::optional<FileId> file = read_inside(folder, path, 64 << 20);
         if (!file) continue;
         layer.rule_files.push_back(parse(sources_, *file, diagnostics_));
       }
     }
     for (const std::string& pattern : files.tests) {
       for (const std::string& path : expand(folder, pattern)) {
-        if (const std::optional<FileId> file = read_source(path, sources_, diagnostics_, 64 << 20)) {
+        if (const std::optional<FileId> file = read_inside(folder, path, 64 << 20)) {
           layer.test_files.push_back(*file);
         }
       }
@@ -219,7 +246,7 @@ private:
         diagnostics_.error(files.calendar_at, "cannot-read", "no calendar file matches '" + pattern + "' in " + folder);
       }
       for (const std::string& path : found) {
-        if (const std::optional<FileId> file = read_source(path, sources_, diagnostics_, 16 << 20)) {
+        if (const std::optional<FileId> file = read_inside(folder, path, 16 << 20)) {
           layer.calendar_files.push_back(*file);
         }
       }
@@ -289,15 +316,21 @@ private:
     auto pats = [&](const char* key, std::string fallback) {
       const YamlNode* node = root.find(key);
       if (node == nullptr) return std::vector<std::string>{std::move(fallback)};
-      if (node->is_scalar()) return std::vector<std::string>{node->value};
+      if (node->is_scalar()) {
+        if (!stays_inside(d, file, *node, key)) return std::vector<std::string>{};
+        return std::vector<std::string>{node->value};
+      }
       std::vector<std::string> out;
       if (!node->is_sequence()) {
         d.error(yaml_range(file, *node), "manifest", std::string("'") + key + "' is a file pattern or a list of them");
         return out;
       }
       for (const YamlNode& item : node->items) {
-        if (item.is_scalar()) out.push_back(item.value);
-        else d.error(yaml_range(file, item), "manifest", std::string("each entry of '") + key + "' is a file pattern");
+        if (!item.is_scalar()) {
+          d.error(yaml_range(file, item), "manifest", std::string("each entry of '") + key + "' is a file pattern");
+        } else if (stays_inside(d, file, item, key)) {
+          out.push_back(item.value);
+        }
       }
       return out;
     };
@@ -307,9 +340,31 @@ private:
       files.calendars = pats("calendar", "");
       files.calendar_at = yaml_range(file, *root.find("calendar"));
     }
-    if (auto v = scalar_into(local, file, root.find("vocabulary"), "vocabulary")) files.vocabulary = *v;
+    if (auto v = scalar_into(local, file, root.find("vocabulary"), "vocabulary")) {
+      if (stays_inside(local, file, *root.find("vocabulary"), "vocabulary")) files.vocabulary = *v;
+    }
+    for (const std::string& pattern : files.rules) {
+      // Only rule files are parsed as rules, and only their lines are ever quoted in diagnostics.
+      if (!ends_with_wmk(pattern)) {
+        d.error(yaml_range(file, *root.find("rules")), "manifest", "rule files end in .wmk: write patterns such as '*.wmk'");
+        files.rules.clear();
+        break;
+      }
+    }
     diagnostics_.append(local);
     return !local.has_errors();
+  }
+
+  /// packs.md §1: a manifest names files of its own folder; a pattern that could reach outside it
+  /// (absolute, or with a '..' part) is an error. Symbolic links out of the folder are refused when read.
+  static bool stays_inside(Diagnostics& d, FileId file, const YamlNode& node, const char* key) {
+    const fs::path path(node.value);
+    bool up = false;
+    for (const fs::path& part : path) up = up || part == "..";
+    if (!path.is_absolute() && !up) return true;
+    d.error(yaml_range(file, node), "manifest",
+            std::string("'") + key + "' names files inside the pack's folder: write a path relative to pack.yaml, without '..'");
+    return false;
   }
 
   std::optional<std::string> scalar_into(Diagnostics& d, FileId file, const YamlNode* node, const char* key) {

@@ -1,10 +1,13 @@
 #include "waymark/dsl/source.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "waymark/dsl/diagnostic.hpp"
 
@@ -12,6 +15,10 @@ namespace waymark::dsl {
 
 SourceFile::SourceFile(std::string path, std::string text, bool personal)
     : path_(std::move(path)), text_(std::move(text)), personal_(personal) {}
+
+bool SourceFile::shows_lines() const {
+  return !personal_ && path_.size() >= 4 && path_.compare(path_.size() - 4, 4, ".wmk") == 0;
+}
 
 void SourceFile::index_lines() const {
   if (!line_starts_.empty()) return;
@@ -27,15 +34,19 @@ LineColumn SourceFile::position(std::size_t offset) const {
   const auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const std::size_t line = static_cast<std::size_t>(after - line_starts_.begin());
   const std::size_t start = line_starts_[line - 1];
-  return {line, count_characters(std::string_view(text_).substr(start, offset - start)) + 1};
+  std::size_t column = count_characters(std::string_view(text_).substr(start, offset - start)) + 1;
+  // A leading byte-order mark is invisible in editors: columns on the first line do not count it.
+  if (line == 1 && offset >= 3 && text_.rfind("\xEF\xBB\xBF", 0) == 0) --column;
+  return {line, column};
 }
 
 std::string_view SourceFile::line_text(std::size_t line) const {
   index_lines();
   if (line == 0 || line > line_starts_.size()) return {};
-  const std::size_t start = line_starts_[line - 1];
+  std::size_t start = line_starts_[line - 1];
   std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
   if (end > start && text_[end - 1] == '\r') --end;
+  if (line == 1 && text_.rfind("\xEF\xBB\xBF", 0) == 0) start = std::min<std::size_t>(3, end);
   return std::string_view(text_).substr(start, end - start);
 }
 
@@ -52,32 +63,149 @@ FileId SourceSet::add(std::string path, std::string text, bool personal) {
   return static_cast<FileId>(files_.size() - 1);
 }
 
+namespace {
+
+/// Why a path cannot be read as an input file, in words that say what to do; empty when it can.
+std::string refuse_kind(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "it is a folder, not a file: give the file inside it";
+  if (S_ISFIFO(st.st_mode)) return "it is a pipe (FIFO), not a regular file: save the data to a file first";
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "it is a device, not a regular file";
+  if (S_ISSOCK(st.st_mode)) return "it is a socket, not a regular file";
+  if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+  return {};
+}
+
+}  // namespace
+
 std::optional<FileId> read_source(const std::string& path, SourceSet& sources, Diagnostics& diagnostics,
-                                  std::size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+                                  std::size_t max_bytes, bool personal) {
+  // Opened without blocking, then refused unless it is a regular file: a FIFO or a device named
+  // like an input must never hang or stream forever (issue 10.4). A symlink loop fails with ELOOP.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int error = errno;
+    std::string why = error == ELOOP    ? "its symbolic links form a loop"
+                      : error == ENOENT ? "there is no such file: check the path"
+                      : error == EACCES ? "permission denied: check its permissions"
+                                        : std::strerror(error);
+    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + why);
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::string refused = ::fstat(fd, &st) != 0 ? std::string(std::strerror(errno)) : refuse_kind(st);
+  if (refused.empty() && static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    refused = "it is too large (" + std::to_string(st.st_size) + " bytes; the limit is " + std::to_string(max_bytes) + ")";
+  }
+  if (!refused.empty()) {
+    ::close(fd);
+    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + refused);
+    return std::nullopt;
+  }
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  bool failed = false;
+  while (done < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failed = n < 0;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  // A file that shrank while it was read is taken as it now is; one that failed is refused.
+  if (failed) {
     diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + std::strerror(errno));
     return std::nullopt;
   }
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) {
-    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': it is not a regular file");
-    return std::nullopt;
+  text.resize(done);
+  return sources.add(path, std::move(text), personal);
+}
+
+std::size_t invalid_utf8_at(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path: eight ASCII bytes at a time.
+    if (i + 8 <= n) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // no overlong forms
+      if (c == 0xED) high = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > n) return i;
+    if (s[i + 1] < low || s[i + 1] > high) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    }
+    i += length;
   }
-  if (static_cast<std::size_t>(size) > max_bytes) {
-    diagnostics.error({}, "cannot-read",
-                      "'" + path + "' is too large (" + std::to_string(size) + " bytes; the limit is " +
-                          std::to_string(max_bytes) + ")");
-    return std::nullopt;
+  return std::string_view::npos;
+}
+
+namespace {
+
+bool utf16_or_32(std::string_view text) {
+  // Without a byte-order mark, UTF-16 (or 32) text that starts with an ASCII character has a NUL
+  // beside it: "p\0u\0" or "\0p\0u".
+  return text.size() >= 2 && ((text[0] != '\0' && text[1] == '\0') || (text[0] == '\0' && text[1] != '\0') ||
+                              (text.size() >= 4 && text.substr(0, 4) == std::string_view("\0\0\xFE\xFF", 4)));
+}
+
+}  // namespace
+
+bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics) {
+  const std::string_view text = sources.file(file).text();
+  auto refuse = [&](std::size_t at, const char* code, const std::string& message) {
+    diagnostics.error({file, at, at + 1}, code, message);
+    return false;
+  };
+  if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 || utf16_or_32(text)) {
+    return refuse(0, "not-utf8", "this file is UTF-16 or UTF-32, not UTF-8: save it as UTF-8");
   }
-  in.seekg(0, std::ios::beg);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  if (size > 0 && !in.read(text.data(), size)) {
-    diagnostics.error({}, "cannot-read", "cannot read '" + path + "'");
-    return std::nullopt;
+  for (std::size_t at = text.find_first_of(std::string_view("\0\r\xEF", 3)); at != std::string_view::npos;
+       at = text.find_first_of(std::string_view("\0\r\xEF", 3), at + 1)) {
+    if (text[at] == '\0') {
+      return refuse(at, "nul-byte", "a NUL byte: this is not a text file, or it was damaged; save it again as UTF-8 text");
+    }
+    if (text[at] == '\r' && (at + 1 == text.size() || text[at + 1] != '\n')) {
+      // Lines ended by CR alone (an old Mac format) would put the whole file on one line.
+      return refuse(at, "line-ends", "a line ends with CR alone: save the file with LF or CRLF line ends");
+    }
+    if (at > 0 && text.substr(at, 3) == "\xEF\xBB\xBF") {
+      return refuse(at, "byte-order-mark",
+                    "a byte-order mark (U+FEFF) inside the file, where it is invisible: delete it (files joined together?)");
+    }
   }
-  return sources.add(path, std::move(text));
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    return refuse(bad, "invalid-utf8", "this byte is not valid UTF-8: save the file as UTF-8");
+  }
+  return true;
 }
 
 std::size_t count_characters(std::string_view text) {

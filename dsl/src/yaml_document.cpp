@@ -5,10 +5,24 @@
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
 namespace waymark::dsl {
+
+namespace {
+
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
+/// The byte offset of a yaml-cpp mark (0-based) in the file, which has `base` bytes yaml-cpp did not see.
+std::size_t yaml_offset(const SourceFile& source, const YAML::Mark& mark, std::size_t base) {
+  if (mark.pos >= 0) return std::min(static_cast<std::size_t>(mark.pos) + base, source.text().size());
+  const std::size_t column = static_cast<std::size_t>(mark.column) + 1 + (mark.line == 0 ? base : 0);
+  return source.offset_of(static_cast<std::size_t>(mark.line) + 1, column);
+}
+
+}  // namespace
 
 YamlNode::YamlNode() = default;
 YamlNode::YamlNode(const YamlNode&) = default;
@@ -44,8 +58,8 @@ struct EmptyDocuments {};
 // aliases, anchors and tags, which YAML::Load silently resolves.
 class TreeBuilder : public YAML::EventHandler {
 public:
-  TreeBuilder(const SourceFile& source, FileId file, Diagnostics& diagnostics)
-      : source_(source), file_(file), diagnostics_(diagnostics) {}
+  TreeBuilder(const SourceFile& source, FileId file, Diagnostics& diagnostics, Echo echo, std::size_t base)
+      : source_(source), file_(file), diagnostics_(diagnostics), echo_(echo), base_(base) {}
 
   std::vector<YamlNode> documents;
   bool failed = false;
@@ -118,8 +132,7 @@ private:
   };
 
   std::size_t offset(const YAML::Mark& mark) const {
-    if (mark.pos >= 0) return static_cast<std::size_t>(mark.pos);
-    return source_.offset_of(static_cast<std::size_t>(mark.line) + 1, static_cast<std::size_t>(mark.column) + 1);
+    return yaml_offset(source_, mark, base_);
   }
 
   void fail(const YAML::Mark& mark, const char* code, std::string message) {
@@ -133,7 +146,9 @@ private:
 
   void check_tag(const YAML::Mark& mark, const std::string& tag) {
     if (!tag.empty() && tag != "?" && tag != "!") {
-      fail(mark, "yaml-tag", "YAML tags (" + tag + ") are not allowed; write the plain value");
+      fail(mark, "yaml-tag",
+           echo_ == Echo::text ? "YAML tags (" + tag + ") are not allowed; write the plain value"
+                               : std::string("YAML tags (!...) are not allowed; write the plain value"));
     }
   }
 
@@ -151,7 +166,8 @@ private:
         if (!top.keys.insert(key).second) {
           failed = true;
           diagnostics_.error({file_, n.offset, n.offset + key.size()}, "duplicate-key",
-                             "the key '" + key + "' appears twice in this mapping; keep one");
+                             echo_ == Echo::text ? "the key '" + key + "' appears twice in this mapping; keep one"
+                                                 : std::string("this key appears twice in this mapping; keep one"));
         }
       } else {
         failed = true;
@@ -187,6 +203,8 @@ private:
   const SourceFile& source_;
   FileId file_;
   Diagnostics& diagnostics_;
+  Echo echo_;
+  std::size_t base_;  // bytes before what yaml-cpp reads (a byte-order mark)
   std::vector<Open> stack_;
   bool started_ = false;
   int last_start_ = 0;
@@ -194,24 +212,34 @@ private:
 
 }  // namespace
 
-std::optional<std::vector<YamlNode>> read_yaml(const SourceSet& sources, FileId file, Diagnostics& diagnostics) {
+std::optional<std::vector<YamlNode>> read_yaml(const SourceSet& sources, FileId file, Diagnostics& diagnostics,
+                                               Echo echo) {
   const SourceFile& source = sources.file(file);
-  std::istringstream stream(source.text());
-  TreeBuilder builder(source, file, diagnostics);
+  // Text a reader must not guess at (UTF-16, NUL, a stray byte-order mark, bad UTF-8) is refused at
+  // its line and column before yaml-cpp sees it: yaml-cpp would transcode or stop early.
+  if (!check_text(sources, file, diagnostics)) return std::nullopt;
+  // yaml-cpp skips a leading byte-order mark without counting it; it is cut here and added back to
+  // every offset, so positions on the first line stay right.
+  const std::size_t base = source.text().rfind(byte_order_mark, 0) == 0 ? byte_order_mark.size() : 0;
+  std::istringstream stream(source.text().substr(base));
+  TreeBuilder builder(source, file, diagnostics, echo, base);
   try {
     YAML::Parser parser(stream);
     while (parser.HandleNextDocument(builder)) {
     }
   } catch (const EmptyDocuments&) {
-    diagnostics.error({file, 0, 1}, "yaml-syntax",
+    diagnostics.error({file, base, base + 1}, "yaml-syntax",
                       "this is not valid YAML: check for a stray character such as ` or @ at the start of a value");
     return std::nullopt;
   } catch (const YAML::Exception& e) {
-    std::size_t at = e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : source.text().size();
-    if (e.mark.pos < 0 && e.mark.line >= 0) {
-      at = source.offset_of(static_cast<std::size_t>(e.mark.line) + 1, static_cast<std::size_t>(e.mark.column) + 1);
+    const std::size_t at = e.mark.pos < 0 && e.mark.line < 0 ? source.text().size() : yaml_offset(source, e.mark, base);
+    // Some yaml-cpp messages end with text from the file ("unknown escape character: X").
+    std::string message = e.msg;
+    if (const std::size_t colon = message.find(": "); echo == Echo::never && colon != std::string::npos) {
+      message.resize(colon);
     }
-    diagnostics.error({file, at, at + 1}, "yaml-syntax", "this is not valid YAML: " + e.msg);
+    if (message == "illegal EOF in scalar") message = "the file ends inside a quoted value: close the quote (was the file cut short?)";
+    diagnostics.error({file, at, at + 1}, "yaml-syntax", "this is not valid YAML: " + message);
     return std::nullopt;
   }
   if (builder.failed) return std::nullopt;
@@ -224,7 +252,7 @@ SourceRange yaml_range(FileId file, const YamlNode& node) {
 }
 
 bool reject_unknown_keys(FileId file, const YamlNode& mapping, const std::vector<std::string>& allowed,
-                         std::string_view what, Diagnostics& diagnostics) {
+                         std::string_view what, Diagnostics& diagnostics, Echo echo) {
   bool ok = true;
   for (const auto& [key, value] : mapping.entries) {
     if (!key.is_scalar()) continue;
@@ -234,9 +262,9 @@ bool reject_unknown_keys(FileId file, const YamlNode& mapping, const std::vector
     ok = false;
     std::string list;
     for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    const std::string named = echo == Echo::text ? "unknown key '" + key.value + "' in " : "unknown key in ";
     diagnostics.error(yaml_range(file, key), "unknown-key",
-                      "unknown key '" + key.value + "' in " + std::string(what) + did_you_mean(key.value, allowed) +
-                          " (expected one of: " + list + ")");
+                      named + std::string(what) + did_you_mean(key.value, allowed) + " (expected one of: " + list + ")");
   }
   return ok;
 }

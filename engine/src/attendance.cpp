@@ -97,9 +97,8 @@ bool parse_marks(std::string_view text, const AttendanceCodes& codes, std::vecto
       ok = false;
       if (reported++ < max_problems) {
         problems.push_back({i, length, "unknown-code",
-                            "'" + std::string(token) +
-                                "' is not an attendance code of the vocabulary: use a code from its attendance_codes "
-                                "table, and '-' for no session"});
+                            "this mark is not an attendance code of the vocabulary: use a code from its attendance_codes "
+                            "table, and '-' for no session"});
       }
     }
     sessions.push_back(code.value_or(not_recorded));

@@ -73,7 +73,8 @@ std::string wrong_shape_field_message(const dsl::KindSpec& kind, std::string_vie
 }
 
 std::string unknown_field_message(const dsl::KindSpec& kind, const std::string& field) {
-  std::string message = with_article(kind.name) + " has no field '" + field + "'";
+  // The key is not repeated: it may be a name or a value written where a key belongs (issue 10.3).
+  std::string message = with_article(kind.name) + " has no field of this name";
   const std::string hint = dsl::did_you_mean(field, kind.field_names());
   if (!hint.empty()) return message + hint;
   std::string list;
@@ -154,51 +155,6 @@ bool join_runs(std::vector<MarksRun>& runs, AttendanceMarks& marks, dsl::Diagnos
               marks.sessions.begin() + 2 * static_cast<std::ptrdiff_t>(dsl::days_between(first, r.from)));
   }
   return true;
-}
-
-std::size_t invalid_utf8_at(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // Fast path: eight ASCII bytes at a time.
-    if (i + 8 <= n) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, s + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;   // no overlong forms
-      if (c == 0xED) high = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > n) return i;
-    if (s[i + 1] < low || s[i + 1] > high) return i;
-    for (std::size_t k = 2; k < length; ++k) {
-      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
 }
 
 }  // namespace waymark::engine::detail

@@ -58,7 +58,5 @@ std::optional<std::size_t> about_index(const dsl::KindSpec& kind);
 /// `unknown-record`, one naming its own record `about-itself`. False when any was reported.
 bool check_about_links(const Pupil& pupil, const std::vector<AboutLink>& links, dsl::Diagnostics& diagnostics);
 
-/// The offset of the first byte that is not valid UTF-8, or npos.
-std::size_t invalid_utf8_at(std::string_view text);
 
 }  // namespace waymark::engine::detail

@@ -51,11 +51,11 @@ public:
   bool stopped() const { return errors_ > max_errors_per_file; }
   bool failed() const { return errors_ > 0; }
 
-  // The UTF-8 check of the whole file, once: invalid bytes are reported at their position.
-  bool valid_utf8() {
-    const std::size_t bad = invalid_utf8_at(source_.text());
-    if (bad == std::string_view::npos) return true;
-    error(bad, 1, "invalid-utf8", "this byte is not valid UTF-8: save " + name() + " as UTF-8");
+  // The text check of the whole file, once (dsl::check_text): UTF-16, NUL, CR-only line ends, a
+  // stray byte-order mark and bad UTF-8 are reported at their position.
+  bool valid_text(const dsl::SourceSet& sources) {
+    if (dsl::check_text(sources, file_, diagnostics_)) return true;
+    ++errors_;
     return false;
   }
 
@@ -73,18 +73,27 @@ public:
     bool ok = true;
     columns_.assign(allowed.size(), npos);
     width_ = cells_.size();
+    // Cells are never quoted back: a file without a header has a pupil's data in its first row.
+    const bool any_known = std::any_of(cells_.begin(), cells_.end(), [&](const CsvCell& c) {
+      return std::find(allowed.begin(), allowed.end(), std::string(c.text)) != allowed.end();
+    });
+    if (!any_known) {
+      error(reader_.row_offset(), 1, "missing-column",
+            name() + " has no header row: its first line must name the columns (" + join(allowed) + ")");
+      return false;
+    }
     for (std::size_t c = 0; c < cells_.size(); ++c) {
       const std::string name(cells_[c].text);
       const auto at = std::find(allowed.begin(), allowed.end(), name);
       if (at == allowed.end()) {
-        error(cells_[c], "unknown-column", "unknown column '" + name + "' in " + this->name() +
+        error(cells_[c], "unknown-column", "unknown column in " + this->name() +
                                                dsl::did_you_mean(name, allowed) + " (columns: " + join(allowed) + ")");
         ok = false;
         continue;
       }
       std::size_t& slot = columns_[static_cast<std::size_t>(at - allowed.begin())];
       if (slot != npos) {
-        error(cells_[c], "duplicate-column", "the column '" + name + "' appears twice in the header; keep one");
+        error(cells_[c], "duplicate-column", "this column appears twice in the header; keep one");
         ok = false;
         continue;
       }
@@ -158,9 +167,9 @@ public:
     std::optional<CsvFile> attendance;
     if (records_file) records.emplace(sources, *records_file, diagnostics_);
     if (attendance_file) attendance.emplace(sources, *attendance_file, diagnostics_);
-    bool utf8 = pupils.valid_utf8();
-    if (records) utf8 = records->valid_utf8() && utf8;
-    if (attendance) utf8 = attendance->valid_utf8() && utf8;
+    bool utf8 = pupils.valid_text(sources);
+    if (records) utf8 = records->valid_text(sources) && utf8;
+    if (attendance) utf8 = attendance->valid_text(sources) && utf8;
     if (!utf8) return {};
     if (!read_pupils(pupils)) return {};  // without the pupils, other files' rows cannot be checked
     if (records) read_records(*records);
@@ -198,7 +207,7 @@ private:
           // case-records.md §5; the message never repeats the UPN, which is personal data.
           const UpnProblem problem = check_upn(cell->text);
           if (problem != UpnProblem::none) {
-            f.error(*cell, "invalid-upn", "the UPN of pupil " + pupil.id() + " " + std::string(describe(problem)) +
+            f.error(*cell, "invalid-upn", "this UPN " + std::string(describe(problem)) +
                                               ": copy it again from the school's records");
           } else {
             pupil.upn = std::string(cell->text);
@@ -211,7 +220,7 @@ private:
       const auto [at, fresh] = index_.emplace(pupil.id(), pupils_.size());
       if (!fresh) {
         const auto first = pupils_[at->second].origin;
-        f.error(id, "duplicate-pupil", "the pupil id '" + pupil.id() + "' is used twice in " + f.name() + " (line " +
+        f.error(id, "duplicate-pupil", "this pupil id is used twice in " + f.name() + " (line " +
                                            std::to_string(line_of(f, first.begin)) + "): each pupil appears once");
         continue;
       }
@@ -283,8 +292,7 @@ private:
       const CsvCell& pupil_cell = *f.cell(col_pupil);
       Pupil* pupil = find_pupil(pupil_cell.text);
       if (pupil == nullptr) {
-        f.error(pupil_cell, "unknown-pupil", "no pupil " + quote_text(pupil_cell.text) +
-                                                 " in pupils.csv: add the pupil there, or correct the id");
+        f.error(pupil_cell, "unknown-pupil", "no pupil with this id in pupils.csv: add the pupil there, or correct the id");
         continue;
       }
       const CsvCell& kind_cell = *f.cell(col_kind);
@@ -293,7 +301,7 @@ private:
         const auto names = vocabulary_.kind_names();
         std::string hint = dsl::did_you_mean(std::string(kind_cell.text), names);
         if (hint.empty()) hint = " (kinds: " + CsvFile::join(names) + ")";
-        f.error(kind_cell, "unknown-kind", "unknown record kind " + quote_text(kind_cell.text) + hint);
+        f.error(kind_cell, "unknown-kind", "unknown record kind" + hint);
         continue;
       }
       const dsl::KindSpec& spec = vocabulary_.kinds()[*k];
@@ -349,8 +357,7 @@ private:
       if (!ok) continue;
       if (!event && record.end() && *record.end() < record.anchor()) {
         f.error(*f.cell(col_end), "end-before-start",
-                "'end' (" + record.end()->iso() + ") is before 'start' (" + record.anchor().iso() +
-                    "): an episode ends on or after its first day");
+                "'end' is before 'start': an episode ends on or after its first day");
         continue;
       }
       if (const auto about = about_index(spec)) {
@@ -376,8 +383,7 @@ private:
       for (std::size_t i = 1; i < order.size(); ++i) {
         if (order[i]->id() != order[i - 1]->id()) continue;
         f.error(order[i]->origin.begin, order[i]->id().size(), "duplicate-record",
-                "the record id '" + order[i]->id() + "' is already used by pupil " + p.id() +
-                    ": give each record its own id");
+                "this record id is already used by the same pupil: give each record its own id");
       }
     }
   }
@@ -418,21 +424,21 @@ private:
       if (key.empty() && value_at == std::string_view::npos) continue;  // an empty item (`a=1;`)
       if (value_at == std::string_view::npos) {
         f.error(f.offset_in(cell, key_at), key.size(), "fields-syntax",
-                "'fields' holds key=value pairs separated by ';': write " + key + "=...");
+                "'fields' holds key=value pairs separated by ';': write the field's name, '=' and its value");
         ok = false;
         continue;
       }
       const dsl::FieldSpec* field = spec.field(key);
       const std::size_t index = field == nullptr ? 0 : static_cast<std::size_t>(field - spec.fields.data());
       if (field == nullptr || field->builtin) {
-        std::string message = field != nullptr ? "'" + key + "' has its own column: move it out of 'fields'"
+        std::string message = field != nullptr ? "'" + field->name + "' has its own column: move it out of 'fields'"
                                                : unknown_field_message(spec, key);
         f.error(f.offset_in(cell, key_at), key.size(), "unknown-field", message);
         ok = false;
         continue;
       }
       if (written[index]) {
-        f.error(f.offset_in(cell, key_at), key.size(), "duplicate-field", "'" + key + "' is given twice in 'fields'; keep one");
+        f.error(f.offset_in(cell, key_at), key.size(), "duplicate-field", "'" + field->name + "' is given twice in 'fields'; keep one");
         ok = false;
         continue;
       }
@@ -467,8 +473,7 @@ private:
       const CsvCell& pupil_cell = cells[pupil_column];
       Pupil* pupil = find_pupil(pupil_cell.text);
       if (pupil == nullptr) {
-        f.error(pupil_cell, "unknown-pupil", "no pupil " + quote_text(pupil_cell.text) +
-                                                 " in pupils.csv: add the pupil there, or correct the id");
+        f.error(pupil_cell, "unknown-pupil", "no pupil with this id in pupils.csv: add the pupil there, or correct the id");
         continue;
       }
       const CsvCell& date_cell = cells[date_column];
@@ -495,8 +500,8 @@ private:
         if (!code) {
           f.error(c, "unknown-code",
                   c.text.empty() ? std::string("this session has no mark: write '-' for no session")
-                                 : quote_text(c.text) + " is not an attendance code of the vocabulary: use a code "
-                                                        "from its attendance_codes table, and '-' for no session");
+                                 : std::string("this mark is not an attendance code of the vocabulary: use a code "
+                                                        "from its attendance_codes table, and '-' for no session"));
           ok = false;
           continue;
         }
@@ -521,8 +526,7 @@ private:
     const auto days = static_cast<std::int32_t>(marks.sessions.size() / 2);
     const std::int32_t new_span = std::max(days, offset + 1) - std::min(0, offset);
     if (new_span > max_marks_days) {
-      f.error(at, "marks-span", "pupil " + pupil.id() + "'s marks would span more than 20 years with " +
-                                    day.iso() + ": check the dates");
+      f.error(at, "marks-span", "with this date the pupil's marks would span more than 20 years: check the dates");
       return;
     }
     if (offset < 0) {
@@ -533,8 +537,7 @@ private:
     }
     const auto slot = static_cast<std::size_t>(2 * dsl::days_between(marks.first, day));
     if (marks.sessions[slot] != not_recorded || marks.sessions[slot + 1] != not_recorded) {
-      f.error(at, "overlapping-marks", "a second row for pupil " + pupil.id() + " on " + day.iso() +
-                                           ": give each pupil one row per day");
+      f.error(at, "overlapping-marks", "a second row for the same pupil and day: give each pupil one row per day");
       return;
     }
     marks.sessions[slot] = sessions[0];

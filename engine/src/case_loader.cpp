@@ -1,8 +1,10 @@
 #include "waymark/engine/case_loader.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <set>
+#include <utility>
 
 #include "case_building.hpp"
 #include "case_forms.hpp"
@@ -24,7 +26,7 @@ bool CaseLoader::accept(std::vector<Pupil>& pupils, const dsl::SourceSet& source
       const dsl::SourceRange where = first != nullptr ? *first : at->second;
       const dsl::SourceFile& file = sources.file(where.file);
       local.error(p.origin, "duplicate-pupil",
-                  "the pupil id '" + p.id() + "' is already used (" + file.path() + ", line " +
+                  "this pupil id is already used (" + file.path() + ", line " +
                       std::to_string(file.position(where.begin).line) + "): each pupil appears once in a load");
     }
   }
@@ -59,57 +61,94 @@ bool CaseLoader::add_csv(const dsl::SourceSet& sources, dsl::FileId pupils_file,
   return accept(pupils, sources, local, diagnostics);
 }
 
-std::optional<dsl::FileId> read_source(const std::filesystem::path& path, dsl::SourceSet& sources,
-                                       dsl::Diagnostics& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error({}, "io", "cannot read " + path.string() + ": check the path and its permissions");
-    return std::nullopt;
-  }
-  std::string text;
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  if (size > 0) {
-    text.resize(static_cast<std::size_t>(size));
-    in.seekg(0, std::ios::beg);
-    in.read(text.data(), size);
-  }
-  if (!in && size > 0) {
-    diagnostics.error({}, "io", "cannot read " + path.string() + ": check the path and its permissions");
-    return std::nullopt;
-  }
-  return sources.add(path.generic_string(), std::move(text), /*personal=*/true);
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Case files may be large exports; the 32-bit spans of rule files do not apply to them.
+constexpr std::size_t max_case_file_bytes = std::size_t{1} << 34;
+
+std::optional<dsl::FileId> read_case_file(const fs::path& path, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
+  return dsl::read_source(path.generic_string(), sources, diagnostics, max_case_file_bytes, /*personal=*/true);
 }
 
-bool CaseLoader::add_path(const std::filesystem::path& path, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    if (fs::exists(path / "pupils.csv", ec)) {
-      const auto pupils = read_source(path / "pupils.csv", sources, diagnostics);
-      std::optional<dsl::FileId> records;
-      std::optional<dsl::FileId> attendance;
-      if (fs::exists(path / "records.csv", ec)) records = read_source(path / "records.csv", sources, diagnostics);
-      if (fs::exists(path / "attendance.csv", ec)) {
-        attendance = read_source(path / "attendance.csv", sources, diagnostics);
-      }
-      if (!pupils) return false;
-      return add_csv(sources, *pupils, records, attendance, diagnostics);
+/// Walks what the user named: each real folder once (a symlink back to a folder already walked is
+/// not followed again), so links cannot make a walk loop or load a pupil twice.
+class CaseWalk {
+public:
+  CaseWalk(CaseLoader& loader, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics)
+      : loader_(loader), sources_(sources), diagnostics_(diagnostics) {}
+
+  bool add(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return add_file(path);
+    if (!walked_.emplace(st.st_dev, st.st_ino).second) return true;
+    std::error_code ec;
+    const fs::path pupils = path / "pupils.csv";
+    const fs::path records = path / "records.csv";
+    const fs::path attendance = path / "attendance.csv";
+    const bool has_pupils = fs::exists(fs::symlink_status(pupils, ec));
+    const bool has_records = fs::exists(fs::symlink_status(records, ec));
+    const bool has_attendance = fs::exists(fs::symlink_status(attendance, ec));
+    if (has_pupils) return add_csv(pupils, has_records ? &records : nullptr, has_attendance ? &attendance : nullptr);
+    if (has_records || has_attendance) {
+      // case-records.md §4: records and attendance rows name pupils of pupils.csv; alone they are
+      // a half export, and loading them as no pupils would lose them silently.
+      diagnostics_.error({}, "missing-file",
+                         "'" + (has_records ? records : attendance).generic_string() +
+                             "' needs 'pupils.csv' in the same folder: the CSV form names its pupils there");
+      return false;
     }
     // A folder of case files: every .yaml/.yml and CSV folder below it, in name order (deterministic).
     std::vector<fs::path> entries;
-    for (const auto& e : fs::directory_iterator(path, ec)) entries.push_back(e.path());
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(it->path());
+    if (ec) {
+      diagnostics_.error({}, "cannot-read", "cannot read the folder '" + path.generic_string() + "': " + ec.message());
+      return false;
+    }
     std::sort(entries.begin(), entries.end());
     bool ok = true;
     for (const fs::path& e : entries) {
       const std::string ext = e.extension().string();
-      if (fs::is_directory(e, ec) || ext == ".yaml" || ext == ".yml") ok = add_path(e, sources, diagnostics) && ok;
+      struct stat entry {};
+      const bool folder = ::stat(e.c_str(), &entry) == 0 && S_ISDIR(entry.st_mode);
+      // Anything named as a case file is read (read_source refuses FIFOs, devices and link loops).
+      if (folder || ext == ".yaml" || ext == ".yml") ok = add(e) && ok;
     }
     return ok;
   }
-  const auto file = read_source(path, sources, diagnostics);
-  if (!file) return false;
-  return add_yaml(sources, *file, diagnostics);
+
+private:
+  bool add_file(const fs::path& path) {
+    if (path.extension() == ".csv") {
+      diagnostics_.error({}, "cannot-read",
+                         "'" + path.generic_string() + "' is one file of the CSV form: give the folder that holds pupils.csv");
+      return false;
+    }
+    const auto file = read_case_file(path, sources_, diagnostics_);
+    return file && loader_.add_yaml(sources_, *file, diagnostics_);
+  }
+
+  bool add_csv(const fs::path& pupils, const fs::path* records, const fs::path* attendance) {
+    const auto pupils_file = read_case_file(pupils, sources_, diagnostics_);
+    std::optional<dsl::FileId> records_file;
+    std::optional<dsl::FileId> attendance_file;
+    bool ok = pupils_file.has_value();
+    if (records != nullptr) ok = (records_file = read_case_file(*records, sources_, diagnostics_)).has_value() && ok;
+    if (attendance != nullptr) ok = (attendance_file = read_case_file(*attendance, sources_, diagnostics_)).has_value() && ok;
+    return ok && loader_.add_csv(sources_, *pupils_file, records_file, attendance_file, diagnostics_);
+  }
+
+  CaseLoader& loader_;
+  dsl::SourceSet& sources_;
+  dsl::Diagnostics& diagnostics_;
+  std::set<std::pair<dev_t, ino_t>> walked_;
+};
+
+}  // namespace
+
+bool CaseLoader::add_path(const std::filesystem::path& path, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
+  return CaseWalk(*this, sources, diagnostics).add(path);
 }
 
 Caseload CaseLoader::finish() {

@@ -63,7 +63,7 @@ private:
   }
 
   void read_case(const YamlNode& node, std::vector<Pupil>& pupils) {
-    dsl::reject_unknown_keys(file_, node, {"pupil", "records", "attendance"}, "a case", diagnostics_);
+    dsl::reject_unknown_keys(file_, node, {"pupil", "records", "attendance"}, "a case", diagnostics_, dsl::Echo::never);
     const YamlNode* pupil_node = node.find("pupil");
     if (pupil_node == nullptr || !pupil_node->is_mapping()) {
       error(pupil_node != nullptr ? *pupil_node : node, pupil_node != nullptr ? "wrong-shape" : "missing-key",
@@ -125,7 +125,7 @@ private:
         // case-records.md §5; the message never repeats the UPN, which is personal data.
         const UpnProblem problem = check_upn(value.value);
         if (problem != UpnProblem::none) {
-          error(value, "invalid-upn", "the UPN of pupil " + pupil.id() + " " + std::string(describe(problem)) +
+          error(value, "invalid-upn", "this UPN " + std::string(describe(problem)) +
                                           ": copy it again from the school's records");
           continue;
         }
@@ -134,7 +134,7 @@ private:
       }
       const auto index = attribute_index(vocabulary_, name);
       if (!index) {
-        error(key, "unknown-field", "pupils have no attribute '" + name + "'" +
+        error(key, "unknown-field", "pupils have no attribute of this name" +
                                         dsl::did_you_mean(name, pupil_keys(vocabulary_)) +
                                         " (attributes come from the vocabulary)");
         continue;
@@ -204,7 +204,7 @@ private:
         for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
         hint = " (kinds: " + list + ")";
       }
-      error(*kind_node, "unknown-kind", "unknown record kind '" + kind_node->value + "'" + hint);
+      error(*kind_node, "unknown-kind", "unknown record kind" + hint);
       return;
     }
     const dsl::KindSpec& spec = vocabulary_.kinds()[*kind];
@@ -256,8 +256,7 @@ private:
       const auto end = record.end();
       if (end && *end < record.anchor()) {
         error(*node.find("end"), "end-before-start",
-              "'end' (" + end->iso() + ") is before 'start' (" + record.anchor().iso() +
-                  "): an episode ends on or after its first day");
+              "'end' is before 'start': an episode ends on or after its first day");
         return;
       }
     }
@@ -265,7 +264,7 @@ private:
     const auto [at, fresh] = ids.emplace(record.id(), id_node.offset);
     if (!fresh) {
       error(id_node, "duplicate-record",
-            "the record id '" + record.id() + "' is already used by this pupil (line " +
+            "this record id is already used by this pupil (line " +
                 std::to_string(source_.position(at->second).line) + "): give each record its own id");
       return;
     }
@@ -290,7 +289,7 @@ private:
         ok = false;
         continue;
       }
-      dsl::reject_unknown_keys(file_, run, {"from", "marks"}, "an attendance run", diagnostics_);
+      dsl::reject_unknown_keys(file_, run, {"from", "marks"}, "an attendance run", diagnostics_, dsl::Echo::never);
       const YamlNode* from = run.find("from");
       const YamlNode* marks = run.find("marks");
       if (from == nullptr || marks == nullptr) {
@@ -365,12 +364,8 @@ private:
 std::vector<Pupil> read_case_yaml(const dsl::SourceSet& sources, dsl::FileId file, const dsl::Vocabulary& vocabulary,
                                   const AttendanceCodes& codes, dsl::Diagnostics& diagnostics) {
   const dsl::SourceFile& source = sources.file(file);
-  if (const std::size_t bad = invalid_utf8_at(source.text()); bad != std::string_view::npos) {
-    diagnostics.error({file, bad, bad + 1}, "invalid-utf8",
-                      "this byte is not valid UTF-8: save the file as UTF-8");
-    return {};
-  }
-  const auto documents = dsl::read_yaml(sources, file, diagnostics);
+  // read_yaml refuses what is not UTF-8 text, at its line and column (dsl::check_text).
+  const auto documents = dsl::read_yaml(sources, file, diagnostics, dsl::Echo::never);
   if (!documents) return {};
   return CaseYamlReader(source, file, vocabulary, codes, diagnostics).read(*documents);
 }

@@ -47,10 +47,9 @@ std::string indent(const std::string& text, const std::string& by) {
 
 class Runner {
 public:
-  Runner(const dsl::RulePack& pack, const CompiledPack& compiled, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics,
-         const Recompile& recompile)
-      : pack_(pack), compiled_(compiled), sources_(sources), diagnostics_(diagnostics), recompile_(recompile) {
-    for (const std::string& id : compiled.rule_ids()) rules_.insert(id);
+  Runner(PreparedPack& prepared, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics)
+      : prepared_(prepared), pack_(prepared.pack), compiled_(*prepared.compiled), sources_(sources), diagnostics_(diagnostics) {
+    for (const std::string& id : compiled_.rule_ids()) rules_.insert(id);
   }
 
   PackTestReport run() {
@@ -184,7 +183,7 @@ private:
     std::optional<CompiledPack> own;
     if (const YamlNode* params = test.find("parameters")) {
       std::vector<dsl::ParamOverride> overrides;
-      if (!params->is_mapping() || !recompile_) {
+      if (!params->is_mapping()) {
         result.failures.push_back("'parameters' maps parameter names to values: {review_interval: 2 weeks}");
       } else {
         for (const auto& [key, value] : params->entries) {
@@ -192,7 +191,7 @@ private:
                                dsl::yaml_range(file, key), dsl::yaml_range(file, value)});
         }
         dsl::Diagnostics local;
-        own = recompile_(overrides, local);
+        own = compile_with_overrides(prepared_, overrides, sources_, local);
         diagnostics_.append(local);
         if (!own) result.failures.push_back("its parameters could not be applied (see the errors above)");
       }
@@ -272,20 +271,43 @@ private:
     report_.results.push_back(std::move(result));
   }
 
+  PreparedPack& prepared_;
   const dsl::RulePack& pack_;
   const CompiledPack& compiled_;
   dsl::SourceSet& sources_;
   dsl::Diagnostics& diagnostics_;
-  const Recompile& recompile_;
   std::set<std::string> rules_;
   PackTestReport report_;
 };
 
 }  // namespace
 
-PackTestReport run_pack_tests(const dsl::RulePack& pack, const CompiledPack& compiled, dsl::SourceSet& sources,
-                              dsl::Diagnostics& diagnostics, const Recompile& recompile) {
-  return Runner(pack, compiled, sources, diagnostics, recompile).run();
+PackTestReport run_pack_tests(PreparedPack& prepared, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
+  if (!prepared.compiled) return {};
+  return Runner(prepared, sources, diagnostics).run();
+}
+
+std::optional<PackTestReport> test_pack(const PackRequest& request, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
+  PackRequest top_request = request;
+  top_request.until = PackStage::compiled;
+  std::unique_ptr<PreparedPack> top = prepare_pack(top_request, sources, diagnostics);
+  if (!top) return std::nullopt;
+  // Each layer's tests run against that layer as it stands on its own (bases first): a base's tests
+  // describe the base, and an overlay's overrides and disables are meant to change what fires.
+  PackTestReport report;
+  for (std::size_t i = 0; i + 1 < top->pack.layers.size(); ++i) {
+    if (top->pack.layers[i].test_files.empty()) continue;
+    PackRequest base_request = top_request;
+    base_request.pack = top->pack.layers[i].folder;
+    base_request.overrides.clear();
+    base_request.outline = nullptr;
+    std::unique_ptr<PreparedPack> base = prepare_pack(base_request, sources, diagnostics);
+    if (!base) return std::nullopt;
+    report.merge(run_pack_tests(*base, sources, diagnostics));
+  }
+  report.merge(run_pack_tests(*top, sources, diagnostics));
+  report.rules = top->compiled->rule_ids();
+  return report;
 }
 
 }  // namespace waymark::engine

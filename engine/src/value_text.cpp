@@ -10,15 +10,17 @@ std::string quote_text(std::string_view text) {
   return "'" + std::string(text.substr(0, cut)) + "...'";
 }
 
+// Messages about a value never repeat it: the value may be a name or a UPN written in the wrong
+// field or column (issue 10.3). They name the field; the diagnostic's position shows where.
+
 std::optional<dsl::Date> parse_date(std::string_view text, std::string_view what, ValueError& error) {
   if (auto d = dsl::Date::parse_iso(text)) return d;
   error.code = "invalid-date";
   const bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-';
   if (shaped) {
-    error.message = quote_text(text) + " is not a real date (" + std::string(what) + "): check the month and day";
+    error.message = "'" + std::string(what) + "' is not a real date: check the month and day";
   } else {
-    error.message = "'" + std::string(what) + "' is a date, not " + quote_text(text) +
-                    ": write it as YYYY-MM-DD, e.g. 2025-09-03";
+    error.message = "'" + std::string(what) + "' is a date: write it as YYYY-MM-DD, e.g. 2025-09-03";
   }
   return std::nullopt;
 }
@@ -35,7 +37,7 @@ std::optional<FieldValue> parse_value(const dsl::FieldSpec& spec, std::string_vi
       if (plain && text == "true") return true;
       if (plain && text == "false") return false;
       error.code = "type-mismatch";
-      error.message = plain ? "'" + what + "' is true or false, not " + quote_text(text)
+      error.message = plain ? "'" + what + "' is true or false"
                             : "'" + what + "' is true or false: write it without quotes (a quoted value is text)";
       return std::nullopt;
     case dsl::FieldType::number: {
@@ -46,8 +48,7 @@ std::optional<FieldValue> parse_value(const dsl::FieldSpec& spec, std::string_vi
       }
       if (auto n = dsl::Rational::parse_decimal(text)) return *n;
       error.code = "type-mismatch";
-      error.message = "'" + what + "' is a number, not " + quote_text(text) +
-                      ": write digits with an optional decimal point, e.g. 3 or 2.5";
+      error.message = "'" + what + "' is a number: write digits with an optional decimal point, e.g. 3 or 2.5";
       return std::nullopt;
     }
     case dsl::FieldType::enumeration: {
@@ -57,8 +58,7 @@ std::optional<FieldValue> parse_value(const dsl::FieldSpec& spec, std::string_vi
       std::string list;
       for (const std::string& v : spec.values) list += (list.empty() ? "" : ", ") + v;
       error.code = "unknown-value";
-      error.message = "'" + what + "' is one of " + list + ", not " + quote_text(text) +
-                      dsl::did_you_mean(std::string(text), spec.values);
+      error.message = "'" + what + "' is one of " + list + dsl::did_you_mean(std::string(text), spec.values);
       return std::nullopt;
     }
     case dsl::FieldType::date_list: break;

@@ -1,5 +1,7 @@
 #include "json_text.hpp"
 
+#include "waymark/dsl/source.hpp"
+
 namespace waymark::store::detail {
 
 bool put_json_string(std::string& out, std::string_view text) {
@@ -71,14 +73,6 @@ bool put_json_strings(std::string& out, const std::vector<std::string>& list) {
   return clean;
 }
 
-bool valid_utf8(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c >= 0x80) {
-      std::string scratch;
-      return put_json_string(scratch, text);
-    }
-  }
-  return true;
-}
+bool valid_utf8(std::string_view text) { return dsl::invalid_utf8_at(text) == std::string_view::npos; }
 
 }  // namespace waymark::store::detail

@@ -69,7 +69,7 @@ TEST(CalendarFile, RejectsUnknownKeysWithASuggestion) {
 
 TEST(CalendarFile, RejectsBadAndOutOfYearClosures) {
   EXPECT_EQ(first_error(year("2025-26", autumn, "    closures: [2025-11-31]\n")),
-            "calendar.yaml:6:16: error: '2025-11-31' is not a real date (closures): check the month and day [invalid-date]");
+            "calendar.yaml:6:16: error: 'closures' is not a real date: check the month and day [invalid-date]");
   EXPECT_EQ(first_error(year("2025-26", autumn, "    closures: [2026-09-01]\n")),
             "calendar.yaml:6:16: error: the closure 2026-09-01 is not in the academic year 2025-26 (1 September 2025 to "
             "31 August 2026) [outside-year]");

@@ -86,18 +86,18 @@ TEST(CaseCsv, ColumnsMayComeInAnyOrderAndABomIsSkipped) {
 TEST(CaseCsv, ReportsErrorsWithFileLineAndColumn) {
   const auto bad_date = testing::load_csv("id,dob\nP-1,2012-02-30\n");
   EXPECT_EQ(first_line(bad_date.diagnostics),
-            "pupils.csv:2:5: error: '2012-02-30' is not a real date (dob): check the month and day [invalid-date]");
+            "pupils.csv:2:5: error: 'dob' is not a real date: check the month and day [invalid-date]");
   const auto bad_field = testing::load_csv("id\nP-1\n", "pupil_id,kind,id,date,start,end,fields\n"
                                                          "P-1,suspension,S-1,,2025-10-06,,days=3;reasn=x\n");
   EXPECT_EQ(first_line(bad_field.diagnostics),
-            "records.csv:2:40: error: a suspension has no field 'reasn'; did you mean 'reason'? [unknown-field]");
+            "records.csv:2:40: error: a suspension has no field of this name; did you mean 'reason'? [unknown-field]");
   EXPECT_TRUE(bad_field.caseload.pupils.empty());
 }
 
 TEST(CaseCsv, RejectsInvalidUtf8WithItsPosition) {
   const auto loaded = testing::load_csv("id,school\nP-1,Caf\xC3\n");
   EXPECT_EQ(first_line(loaded.diagnostics),
-            "pupils.csv:2:8: error: this byte is not valid UTF-8: save pupils.csv as UTF-8 [invalid-utf8]");
+            "pupils.csv:2:8: error: this byte is not valid UTF-8: save the file as UTF-8 [invalid-utf8]");
 }
 
 TEST(CaseCsv, AnEmptyOptionalFileIsAbsentButAnEmptyPupilsFileIsAnError) {

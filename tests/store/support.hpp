@@ -13,11 +13,10 @@
 #include <random>
 #include <string>
 
-#include "waymark/dsl/check.hpp"
-#include "waymark/dsl/rule_pack.hpp"
 #include "waymark/engine/case_loader.hpp"
 #include "waymark/engine/evaluate.hpp"
 #include "waymark/engine/generate.hpp"
+#include "waymark/engine/prepare.hpp"
 #include "waymark/store/store.hpp"
 
 namespace waymark::store::testing {
@@ -25,29 +24,24 @@ namespace waymark::store::testing {
 /// The repository's copy of spec/examples, so the tests need nothing outside the repository.
 inline std::string spec_examples() { return std::string(WAYMARK_TEST_DATA) + "/fixtures/spec"; }
 
-/// A pack loaded, checked and compiled, with the sources its explanations point into.
+/// A pack prepared by engine::prepare_pack, with the sources its explanations point into.
 struct ReadyPack {
   dsl::SourceSet sources;
-  dsl::RulePack pack;
-  dsl::CheckedPack checked;
-  std::optional<engine::CompiledPack> compiled;
-  const dsl::Vocabulary& vocabulary() const { return pack.vocabulary; }
+  std::unique_ptr<engine::PreparedPack> prepared;
+  const engine::CompiledPack* compiled = nullptr;
+  const dsl::Vocabulary& vocabulary() const { return prepared->vocabulary(); }
 };
 
 inline std::unique_ptr<ReadyPack> prepare(const std::string& name_or_path) {
   auto ready = std::make_unique<ReadyPack>();
   dsl::Diagnostics d;
-  dsl::PackSearch search;
-  search.shipped = std::string(WAYMARK_SOURCE_ROOT) + "/rules";
-  auto pack = dsl::load_pack(name_or_path, search, ready->sources, d);
-  EXPECT_TRUE(pack && !d.has_errors()) << dsl::render_text(d.sorted(), ready->sources);
-  if (!pack) return nullptr;
-  ready->pack = std::move(*pack);
-  ready->checked = dsl::check(ready->pack, ready->sources, d);
-  auto calendar = engine::load_pack_calendar(ready->pack, ready->sources, d);
-  EXPECT_TRUE(calendar && !d.has_errors()) << dsl::render_text(d.sorted(), ready->sources);
-  if (!calendar) return nullptr;
-  ready->compiled.emplace(engine::compile(ready->pack, ready->checked, ready->sources, std::move(*calendar)));
+  engine::PackRequest request{name_or_path};
+  request.search = {};
+  request.search.shipped = std::string(WAYMARK_SOURCE_ROOT) + "/rules";
+  ready->prepared = engine::prepare_pack(request, ready->sources, d);
+  EXPECT_TRUE(ready->prepared && !d.has_errors()) << dsl::render_text(d.sorted(), ready->sources);
+  if (!ready->prepared) return nullptr;
+  ready->compiled = &*ready->prepared->compiled;
   return ready;
 }
 

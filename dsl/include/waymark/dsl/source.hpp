@@ -50,6 +50,8 @@ public:
   std::size_t offset_of(std::size_t line, std::size_t byte_column) const;
   /// Holds pupil data (a case file): diagnostics never echo its lines, which may carry names or UPNs.
   bool personal() const { return personal_; }
+  /// Whether diagnostics may quote its lines: only a rule file's (`.wmk`) that is not personal.
+  bool shows_lines() const;
 
 private:
   void index_lines() const;
@@ -72,10 +74,20 @@ private:
 
 class Diagnostics;
 
-/// Reads a whole file into `sources`; an unreadable file (or one over `max_bytes`) is a
-/// `cannot-read` diagnostic and nothing is returned.
+/// Reads a whole file into `sources` (`personal`: a case file, whose lines are never echoed). Anything
+/// but a readable regular file within `max_bytes` (a folder, FIFO, device, socket, symlink loop) is a
+/// `cannot-read` diagnostic naming the path and why, and nothing is returned; it never blocks.
 std::optional<FileId> read_source(const std::string& path, SourceSet& sources, Diagnostics& diagnostics,
-                                  std::size_t max_bytes = std::size_t{1} << 30);
+                                  std::size_t max_bytes = std::size_t{1} << 30, bool personal = false);
+
+/// The offset of the first byte that is not part of valid UTF-8 (no overlong forms, no surrogates),
+/// or npos. The one UTF-8 validation of the project.
+std::size_t invalid_utf8_at(std::string_view text);
+
+/// Refuses text a reader must not guess at, as an error at its line and column: UTF-16 or UTF-32
+/// (with or without a byte-order mark), a NUL byte, a line ended by CR alone, a byte-order mark
+/// after the start, bytes that are not UTF-8. One leading UTF-8 byte-order mark is accepted.
+bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics);
 
 /// Number of UTF-8 code points in a byte string (continuation bytes are not counted).
 std::size_t count_characters(std::string_view text);

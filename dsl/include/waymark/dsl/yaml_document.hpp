@@ -44,9 +44,15 @@ struct YamlNode {
   std::string_view shape_word() const;
 };
 
-/// Every document of a YAML file. Syntax errors, aliases, anchors, tags and duplicate keys become
-/// diagnostics (codes `yaml-syntax`, `yaml-alias`, `yaml-tag`, `duplicate-key`); then nothing is returned.
-std::optional<std::vector<YamlNode>> read_yaml(const SourceSet& sources, FileId file, Diagnostics& diagnostics);
+/// Whether messages may quote text from the file: never for case files, whose keys and values may be
+/// a pupil's name or UPN written in the wrong place (issue 10.3); the position says where instead.
+enum class Echo { text, never };
+
+/// Every document of a YAML file. Text that is not clean UTF-8 (check_text), syntax errors (an
+/// unterminated quote included), aliases, anchors, tags and duplicate keys become diagnostics (codes
+/// `yaml-syntax`, `yaml-alias`, `yaml-tag`, `duplicate-key`); then nothing is returned.
+std::optional<std::vector<YamlNode>> read_yaml(const SourceSet& sources, FileId file, Diagnostics& diagnostics,
+                                               Echo echo = Echo::text);
 
 /// A SourceRange for a node of `file` (the node's first character).
 SourceRange yaml_range(FileId file, const YamlNode& node);
@@ -54,6 +60,6 @@ SourceRange yaml_range(FileId file, const YamlNode& node);
 /// Reports, as `unknown-key` errors, the keys of `mapping` not in `allowed`, with a "did you mean".
 /// Returns false when there was one. `what` names the mapping in the message ("the manifest").
 bool reject_unknown_keys(FileId file, const YamlNode& mapping, const std::vector<std::string>& allowed,
-                         std::string_view what, Diagnostics& diagnostics);
+                         std::string_view what, Diagnostics& diagnostics, Echo echo = Echo::text);
 
 }  // namespace waymark::dsl

@@ -55,8 +55,4 @@ private:
   std::unordered_map<std::string, dsl::SourceRange> ids_;  // every accepted pupil id -> where it was written
 };
 
-/// Reads a whole file into `sources`; an unreadable file is an `io` diagnostic and nothing.
-std::optional<dsl::FileId> read_source(const std::filesystem::path& path, dsl::SourceSet& sources,
-                                       dsl::Diagnostics& diagnostics);
-
 }  // namespace waymark::engine

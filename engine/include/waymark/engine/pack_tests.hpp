@@ -2,7 +2,6 @@
 // Pack tests (packs.md §2): example cases with expected flags, written by rule authors in YAML,
 // run against a compiled pack, with rule coverage both ways. Used by `waymark test` and CTest.
 
-#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -10,7 +9,7 @@
 
 #include "waymark/dsl/diagnostic.hpp"
 #include "waymark/dsl/rule_pack.hpp"
-#include "waymark/engine/evaluate.hpp"
+#include "waymark/engine/prepare.hpp"
 
 namespace waymark::engine {
 
@@ -27,21 +26,22 @@ struct PackTestReport {
   std::vector<PackTestResult> results;
   std::set<std::string> made_fire;      // rules a passing test expected to fire
   std::set<std::string> made_not_fire;  // rules a passing test expected not to fire
+  std::vector<std::string> rules;        // the enabled rules of the pack tested, for coverage
   std::size_t passed() const;
   std::size_t failed() const;
   /// Adds another run's results and coverage (a base's tests, run against the base).
   void merge(PackTestReport other);
 };
 
-/// Runs the tests of the pack's own (top) layer against it. A base's tests describe the base, so a
-/// caller runs them against the base as loaded on its own: an overlay's overrides and disables are
-/// meant to change what fires. A malformed test file or case is a diagnostic (its tests fail);
-/// expectations naming rules that are not enabled fail their test.
-/// Compiles the pack again with a test's own `parameters:` overrides (an extension of packs.md §2,
-/// so that a rule an LA switches on by parameter can be tested in the base); nothing on error.
-using Recompile = std::function<std::optional<CompiledPack>(const std::vector<dsl::ParamOverride>&, dsl::Diagnostics&)>;
+/// Runs the tests of a compiled pack's own (top) layer against it. A malformed test file or case is a
+/// diagnostic (its tests fail); expectations naming rules that are not enabled fail their test. A
+/// test's own `parameters:` compile the pack again with them (an extension of packs.md §2, so that
+/// a rule an LA switches on by parameter can be tested in the base).
+PackTestReport run_pack_tests(PreparedPack& prepared, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics);
 
-PackTestReport run_pack_tests(const dsl::RulePack& pack, const CompiledPack& compiled, dsl::SourceSet& sources,
-                              dsl::Diagnostics& diagnostics, const Recompile& recompile = {});
+/// `waymark test`: prepares the pack, runs its bases' tests, each against that base as loaded on its
+/// own (an overlay's overrides and disables are meant to change what fires), then its own tests.
+/// Nothing (with diagnostics) when the pack or a base with tests cannot be prepared.
+std::optional<PackTestReport> test_pack(const PackRequest& request, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics);
 
 }  // namespace waymark::engine
