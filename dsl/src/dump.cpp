@@ -242,11 +242,10 @@ std::string declaration(const Param& p) {
 }
 
 std::string declaration(const Rule& r) {
-  static const char* const levels[] = {"low", "medium", "high", "urgent"};
   const std::string clause = "\n    ";
   std::string out = "(rule " + r.id.text + clause + "(title" + text_parts(r.title) + ")";
   if (r.category) out += clause + "(category " + r.category->text + ")";
-  if (r.severity) out += clause + "(severity " + levels[static_cast<int>(r.severity->level)] + ")";
+  if (r.severity) out += clause + "(severity " + severity_name(r.severity->level) + ")";
   if (r.for_each) out += clause + "(for-each " + quantified(r.for_each->binding) + ")";
   if (r.when) out += clause + "(when " + cond(*r.when) + ")";
   if (r.unless) out += clause + "(unless " + cond(*r.unless) + ")";

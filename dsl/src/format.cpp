@@ -213,8 +213,7 @@ private:
     add(0, "rule " + r.id.text + " " + r.title.source, r.span.begin);
     if (r.category) add(2, "category " + r.category->text, r.category->span.begin);
     if (r.severity) {
-      static const char* levels[] = {"low", "medium", "high", "urgent"};
-      add(2, std::string("severity ") + levels[static_cast<int>(r.severity->level)], r.severity->span.begin);
+      add(2, std::string("severity ") + severity_name(r.severity->level), r.severity->span.begin);
     }
     if (r.for_each) add(2, "for each " + printer_.quantified(r.for_each->binding), r.for_each->span.begin);
     if (r.when) clause("when", *r.when, r.when_span.begin);

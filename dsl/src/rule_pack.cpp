@@ -4,13 +4,13 @@
 #include "waymark/dsl/rule_pack.hpp"
 
 #include <glob.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "waymark/dsl/parse.hpp"
+#include "waymark/dsl/sha256.hpp"
 #include "waymark/dsl/yaml_document.hpp"
 
 namespace waymark::dsl {
@@ -432,24 +432,13 @@ std::string pack_digest(const RulePack& pack, const SourceSet& sources) {
     for (FileId c : layer.calendar_files) add(c);
   }
   std::sort(entries.begin(), entries.end());
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  Sha256 hash;
   for (const auto& [name, text] : entries) {
     const std::string header = name + "\n" + std::to_string(text->size()) + "\n";
-    EVP_DigestUpdate(ctx, header.data(), header.size());
-    EVP_DigestUpdate(ctx, text->data(), text->size());
+    hash.update(header);
+    hash.update(*text);
   }
-  unsigned char hash[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx, hash, &length);
-  EVP_MD_CTX_free(ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[hash[i] >> 4];
-    out += hex[hash[i] & 15];
-  }
-  return out;
+  return sha256_text(hash.finish());
 }
 
 std::optional<RulePack> load_pack(const std::string& name_or_path, const PackSearch& search, SourceSet& sources,

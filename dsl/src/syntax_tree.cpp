@@ -2,6 +2,17 @@
 
 namespace waymark::dsl {
 
+const char* severity_name(SeverityLevel level) {
+  switch (level) {
+    case SeverityLevel::low: return "low";
+    case SeverityLevel::medium: return "medium";
+    case SeverityLevel::high: return "high";
+    case SeverityLevel::urgent: return "urgent";
+  }
+  return "medium";
+}
+
+
 Span span_of(const Expr& expr) {
   return std::visit(
       [](const auto& node) -> Span {

@@ -14,16 +14,6 @@ namespace waymark::engine {
 
 using namespace detail;
 
-const char* severity_name(dsl::SeverityLevel level) {
-  switch (level) {
-    case dsl::SeverityLevel::low: return "low";
-    case dsl::SeverityLevel::medium: return "medium";
-    case dsl::SeverityLevel::high: return "high";
-    case dsl::SeverityLevel::urgent: return "urgent";
-  }
-  return "medium";
-}
-
 namespace {
 
 ExplanationNode to_explanation(TraceNode& t) {

@@ -1,48 +1,8 @@
 #include "digest.hpp"
 
-#include <openssl/evp.h>
-
-#include <new>
+#include <algorithm>
 
 namespace waymark::store::detail {
-
-struct Sha256::State {
-  EVP_MD_CTX* context = nullptr;
-};
-
-namespace {
-
-const EVP_MD* sha256_method() {
-  // Fetched once: looking the algorithm up for every row costs more than hashing it.
-  static EVP_MD* method = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return method;
-}
-
-void check(int ok) {
-  if (ok != 1) throw std::bad_alloc();  // OpenSSL fails only when out of memory here
-}
-
-}  // namespace
-
-Sha256::Sha256() : state_(std::make_unique<State>()) {
-  state_->context = EVP_MD_CTX_new();
-  if (state_->context == nullptr || sha256_method() == nullptr) throw std::bad_alloc();
-  check(EVP_DigestInit_ex(state_->context, sha256_method(), nullptr));
-}
-
-Sha256::~Sha256() { EVP_MD_CTX_free(state_->context); }
-
-void Sha256::update(const void* data, std::size_t size) {
-  if (size > 0) check(EVP_DigestUpdate(state_->context, data, size));
-}
-
-Digest Sha256::finish() {
-  Digest out{};
-  unsigned int length = 0;
-  check(EVP_DigestFinal_ex(state_->context, out.data(), &length));
-  check(EVP_DigestInit_ex(state_->context, sha256_method(), nullptr));
-  return out;
-}
 
 namespace {
 
@@ -83,15 +43,7 @@ void Sha256::frame_value(const SqlValue& value) {
   frame_null();
 }
 
-std::string digest_text(const Digest& digest) {
-  static const char* hex = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (std::uint8_t b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 0xF];
-  }
-  return out;
-}
+std::string digest_text(const Digest& digest) { return dsl::sha256_text(digest); }
 
 std::optional<Digest> parse_digest(std::string_view text) {
   if (text.substr(0, 7) == "sha256:") text.remove_prefix(7);

@@ -9,23 +9,15 @@
 #include <string_view>
 
 #include "sqlite.hpp"
+#include "waymark/dsl/sha256.hpp"
 
 namespace waymark::store::detail {
 
-using Digest = std::array<std::uint8_t, 32>;
+using Digest = dsl::Sha256Digest;
 
-/// A running SHA-256; finish() returns the digest and starts again.
-class Sha256 {
+/// The store's SHA-256 (dsl::Sha256) with the canonical framing of values.
+class Sha256 : public dsl::Sha256 {
 public:
-  Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  ~Sha256();
-
-  void update(const void* data, std::size_t size);
-  void update(std::string_view text) { update(text.data(), text.size()); }
-  Digest finish();
-
   // Framed values: a type tag, a length, then the bytes, so that no two sequences of values hash alike.
   void frame_null();
   void frame_integer(std::int64_t value);
@@ -33,10 +25,6 @@ public:
   void frame_blob(const std::uint8_t* data, std::size_t size);
   void frame_value(const SqlValue& value);
   void frame_digest(const Digest& digest) { frame_blob(digest.data(), digest.size()); }
-
-private:
-  struct State;
-  std::unique_ptr<State> state_;
 };
 
 /// `sha256:` and 64 lowercase hex digits.

@@ -325,6 +325,8 @@ struct Param {
 };
 
 enum class SeverityLevel { low, medium, high, urgent };
+/// The word for a severity, as written in rules and printed in every report (its one home).
+const char* severity_name(SeverityLevel level);
 
 struct SeverityClause {
   SeverityLevel level = SeverityLevel::medium;

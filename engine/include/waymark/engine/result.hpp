@@ -83,8 +83,8 @@ struct RunResult {
   std::vector<PupilResult> pupils;
 };
 
-/// The word for a severity: low, medium, high, urgent.
-const char* severity_name(dsl::SeverityLevel level);
+/// The word for a severity: low, medium, high, urgent (defined once, in the language layer).
+using dsl::severity_name;
 
 /// The explanation as an auditor reads it (language.md §9), with ✓ / ✗ / … marks.
 std::string explanation_text(const Explanation& explanation, const PackIdentity& pack);
