@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "output_file.hpp"
 #include "pipeline.hpp"
 #include "reports.hpp"
 #include "store_input.hpp"
@@ -71,12 +72,14 @@ int run_run(const RunOptions& options) {
   report.explain = options.explain;
   report.redact = options.redact;
   report.colour = options.out.empty() && stdout_is_terminal();
-  std::string text;
-  if (options.format == "json") text = json_report(*run, report);
-  else if (options.format == "csv") text = csv_report(*run);
-  else if (options.format == "html") text = html_report(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
-  else text = text_report(*run, *caseload, report);
-  if (!write_output(options.out, text, diagnostics)) return fail();
+  OutputFile output(options.out);
+  if (!output.open(diagnostics)) return fail();
+  std::ostream& out = output.stream();
+  if (options.format == "json") write_json_report(out, *run, report);
+  else if (options.format == "csv") write_csv_report(out, *run);
+  else if (options.format == "html") write_html_report(out, *run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
+  else write_text_report(out, *run, *caseload, report);
+  if (!output.commit(diagnostics)) return fail();
   return exit_ok;
 }
 
