@@ -1,7 +1,9 @@
 // `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv|html] [--out FILE]
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
+#include <algorithm>
 #include <iostream>
+#include <iterator>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -26,6 +28,44 @@ struct RunOptions {
   bool redact = false;
   bool explain = false;
 };
+
+// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report
+// reads: text and HTML show the pupils with flags or due entries (names, timelines), CSV and JSON none.
+// A roll's case data and its results are then never all in memory at once (a 250,000-pupil LA run
+// stayed above 1 GB). Each pupil's result depends on that pupil alone, so the run is the same.
+std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, engine::Caseload& caseload,
+                                                    const engine::EvaluateOptions& options, bool keep_shown,
+                                                    dsl::Diagnostics& diagnostics) {
+  constexpr std::size_t slice = 16384;
+  const std::size_t total = caseload.pupils.size();
+  std::optional<engine::RunResult> run;
+  std::vector<engine::Pupil> kept;
+  engine::Caseload part;
+  for (std::size_t from = 0; from == 0 || from < total; from += slice) {
+    const std::size_t to = std::min(total, from + slice);
+    part.pupils.assign(std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(from)),
+                       std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(to)));
+    engine::EvaluateOptions sliced = options;
+    if (options.progress) {
+      sliced.progress = [&](std::size_t done, std::size_t) { options.progress(from + done, total); };
+    }
+    std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
+    if (!r) return std::nullopt;
+    for (std::size_t i = 0; i < r->pupils.size(); ++i) {
+      if (keep_shown && (!r->pupils[i].flags.empty() || !r->pupils[i].due.empty())) kept.push_back(std::move(part.pupils[i]));
+    }
+    part.pupils.clear();
+    if (!run) {
+      run = std::move(r);
+      run->pupils.reserve(total);
+    } else {
+      std::move(r->pupils.begin(), r->pupils.end(), std::back_inserter(run->pupils));
+    }
+    if (to == total) break;
+  }
+  caseload.pupils = std::move(kept);
+  return run;
+}
 
 int run_run(const RunOptions& options) {
   dsl::SourceSet sources;
@@ -61,7 +101,9 @@ int run_run(const RunOptions& options) {
       if (done % 8192 < 256 || done == total) std::cerr << "\revaluating " << done << " / " << total << " pupils" << std::flush;
     };
   }
-  std::optional<engine::RunResult> run = engine::evaluate(*ready->compiled, *caseload, evaluate, diagnostics);
+  const bool shows_pupils = options.format == "text" || options.format == "html";
+  std::optional<engine::RunResult> run =
+      evaluate_in_slices(*ready->compiled, *caseload, evaluate, shows_pupils, diagnostics);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
