@@ -29,12 +29,15 @@ struct RunOptions {
   bool explain = false;
 };
 
-// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report
-// reads: text and HTML show the pupils with flags or due entries (names, timelines), CSV and JSON none.
+// What a report reads of the case data: CSV and JSON nothing, text the names of the pupils it shows
+// (those with flags or due entries), HTML all of theirs (timelines).
+enum class Keep { none, names, shown };
+
+// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads.
 // A roll's case data and its results are then never all in memory at once (a 250,000-pupil LA run
 // stayed above 1 GB). Each pupil's result depends on that pupil alone, so the run is the same.
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, engine::Caseload& caseload,
-                                                    const engine::EvaluateOptions& options, bool keep_shown,
+                                                    const engine::EvaluateOptions& options, Keep keep,
                                                     dsl::Diagnostics& diagnostics) {
   constexpr std::size_t slice = 16384;
   const std::size_t total = caseload.pupils.size();
@@ -52,7 +55,12 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
     std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
     if (!r) return std::nullopt;
     for (std::size_t i = 0; i < r->pupils.size(); ++i) {
-      if (keep_shown && (!r->pupils[i].flags.empty() || !r->pupils[i].due.empty())) kept.push_back(std::move(part.pupils[i]));
+      if (keep == Keep::none || (r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
+      engine::Pupil& pupil = kept.emplace_back(std::move(part.pupils[i]));
+      if (keep == Keep::names) {  // the text report reads a shown pupil's id and name only
+        pupil.records = {};
+        pupil.attendance = {};
+      }
     }
     part.pupils.clear();
     if (!run) {
@@ -101,9 +109,8 @@ int run_run(const RunOptions& options) {
       if (done % 8192 < 256 || done == total) std::cerr << "\revaluating " << done << " / " << total << " pupils" << std::flush;
     };
   }
-  const bool shows_pupils = options.format == "text" || options.format == "html";
-  std::optional<engine::RunResult> run =
-      evaluate_in_slices(*ready->compiled, *caseload, evaluate, shows_pupils, diagnostics);
+  const Keep keep = options.format == "html" ? Keep::shown : options.format == "text" ? Keep::names : Keep::none;
+  std::optional<engine::RunResult> run = evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, diagnostics);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
