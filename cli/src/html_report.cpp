@@ -144,6 +144,14 @@ std::string timeline_svg(const engine::PupilResult& result, const engine::Pupil&
 std::string html_report(const engine::RunResult& run, const engine::Caseload& caseload,
                         const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
                         const ReportOptions& options) {
+  std::ostringstream out;
+  write_html_report(out, run, caseload, calendar, vocabulary, options);
+  return out.str();
+}
+
+void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
+                       const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
+                       const ReportOptions& options) {
   std::vector<const engine::PupilResult*> order = attention_order(run);
   std::size_t counts[4] = {0, 0, 0, 0};
   std::size_t flagged = 0;
@@ -151,7 +159,6 @@ std::string html_report(const engine::RunResult& run, const engine::Caseload& ca
     flagged += p.flags.empty() ? 0 : 1;
     for (const engine::Flag& f : p.flags) ++counts[static_cast<int>(f.severity)];
   }
-  std::ostringstream out;
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Waymark as of " << run.as_of.iso()
       << "</title><style>" << style << "</style></head><body>\n";
   out << "<h1>Waymark as of " << run.as_of.iso() << "</h1><p class=\"meta\">pack " << escape(run.pack.name) << " "
@@ -198,7 +205,6 @@ std::string html_report(const engine::RunResult& run, const engine::Caseload& ca
     out << "</section>\n";
   }
   out << "</body></html>\n";
-  return out.str();
 }
 
 }  // namespace waymark::cli

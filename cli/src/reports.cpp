@@ -41,52 +41,87 @@ ordered_json explanation_json(const engine::Explanation& e) {
 
 }  // namespace
 
-std::string json_report(const engine::RunResult& run, const ReportOptions& options) {
-  // Keys and their order are fixed by cli.md; ordered_json keeps them as inserted.
-  ordered_json root;
-  root["waymark"] = 1;
-  root["as_of"] = run.as_of.iso();
-  root["pack"] = {{"name", run.pack.name}, {"version", run.pack.version}, {"digest", run.pack.digest}};
-  ordered_json pupils = ordered_json::array();
+namespace {
+
+// Writes `j` as nlohmann's dump(2) would at nesting depth `indent` (in spaces): every line after the
+// first moves right by `indent`. JSON text never holds a raw newline inside a string, so this is exact.
+void put_indented(std::ostream& out, const ordered_json& j, std::size_t indent) {
+  const std::string text = j.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+  const std::string pad(indent, ' ');
+  std::size_t from = 0;
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', from)) {
+    out.write(text.data() + from, static_cast<std::streamsize>(at + 1 - from));
+    out << pad;
+    from = at + 1;
+  }
+  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+}
+
+ordered_json pupil_json(const engine::PupilResult& p, const ReportOptions& options) {
+  ordered_json pj;
+  pj["id"] = p.id;
+  pj["current_tier"] = p.current_tier == 0 ? ordered_json(nullptr) : ordered_json(p.current_tier);
+  pj["suggested_tier"] = tier_json(p.suggested_tier);
+  ordered_json fj = ordered_json::array();
+  for (const engine::Flag& f : p.flags) {
+    ordered_json j;
+    j["rule"] = f.rule;
+    j["title"] = f.title;
+    j["category"] = f.category;
+    j["severity"] = engine::severity_name(f.severity);
+    j["tier"] = tier_json(f.tier);
+    j["evidence"] = f.evidence;
+    j["actions"] = f.actions;
+    j["notify"] = f.notify;
+    j["cite"] = f.cite;
+    if (options.explain) j["explanation"] = explanation_json(f.explanation);
+    fj.push_back(std::move(j));
+  }
+  pj["flags"] = std::move(fj);
+  ordered_json dj = ordered_json::array();
+  for (const engine::DueEntry& d : p.due) {
+    ordered_json j;
+    j["rule"] = d.rule;
+    j["evidence"] = d.evidence;
+    j["deadline"] = d.deadline ? ordered_json(d.deadline->iso()) : ordered_json(nullptr);
+    dj.push_back(std::move(j));
+  }
+  pj["due"] = std::move(dj);
+  return pj;
+}
+
+}  // namespace
+
+void write_json_report(std::ostream& out, const engine::RunResult& run, const ReportOptions& options) {
+  // Keys and their order are fixed by cli.md; the bytes are those of one ordered_json document
+  // dumped with indent 2, written a pupil at a time so the whole document is never held in memory.
+  const ordered_json pack = {{"name", run.pack.name}, {"version", run.pack.version}, {"digest", run.pack.digest}};
+  out << "{\n  \"waymark\": 1,\n  \"as_of\": ";
+  put_indented(out, ordered_json(run.as_of.iso()), 2);
+  out << ",\n  \"pack\": ";
+  put_indented(out, pack, 2);
+  out << ",\n  \"pupils\": ";
   std::size_t flagged = 0;
   std::size_t flags = 0;
-  for (const engine::PupilResult& p : run.pupils) {
-    ordered_json pj;
-    pj["id"] = p.id;
-    pj["current_tier"] = p.current_tier == 0 ? ordered_json(nullptr) : ordered_json(p.current_tier);
-    pj["suggested_tier"] = tier_json(p.suggested_tier);
-    ordered_json fj = ordered_json::array();
-    for (const engine::Flag& f : p.flags) {
-      ordered_json j;
-      j["rule"] = f.rule;
-      j["title"] = f.title;
-      j["category"] = f.category;
-      j["severity"] = engine::severity_name(f.severity);
-      j["tier"] = tier_json(f.tier);
-      j["evidence"] = f.evidence;
-      j["actions"] = f.actions;
-      j["notify"] = f.notify;
-      j["cite"] = f.cite;
-      if (options.explain) j["explanation"] = explanation_json(f.explanation);
-      fj.push_back(std::move(j));
-    }
-    pj["flags"] = std::move(fj);
-    ordered_json dj = ordered_json::array();
-    for (const engine::DueEntry& d : p.due) {
-      ordered_json j;
-      j["rule"] = d.rule;
-      j["evidence"] = d.evidence;
-      j["deadline"] = d.deadline ? ordered_json(d.deadline->iso()) : ordered_json(nullptr);
-      dj.push_back(std::move(j));
-    }
-    pj["due"] = std::move(dj);
+  if (run.pupils.empty()) out << "[]";
+  for (std::size_t i = 0; i < run.pupils.size(); ++i) {
+    const engine::PupilResult& p = run.pupils[i];
+    out << (i == 0 ? "[\n    " : ",\n    ");
+    put_indented(out, pupil_json(p, options), 4);
     flagged += p.flags.empty() ? 0 : 1;
     flags += p.flags.size();
-    pupils.push_back(std::move(pj));
   }
-  root["pupils"] = std::move(pupils);
-  root["summary"] = {{"pupils", run.pupils.size()}, {"flagged", flagged}, {"flags", flags}};
-  return root.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+  if (!run.pupils.empty()) out << "\n  ]";
+  const ordered_json summary = {{"pupils", run.pupils.size()}, {"flagged", flagged}, {"flags", flags}};
+  out << ",\n  \"summary\": ";
+  put_indented(out, summary, 2);
+  out << "\n}\n";
+}
+
+std::string json_report(const engine::RunResult& run, const ReportOptions& options) {
+  std::ostringstream out;
+  write_json_report(out, run, options);
+  return out.str();
 }
 
 namespace {
@@ -100,8 +135,13 @@ std::string joined(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string csv_report(const engine::RunResult& run) {
-  using engine::csv_field;
   std::ostringstream out;
+  write_csv_report(out, run);
+  return out.str();
+}
+
+void write_csv_report(std::ostream& out, const engine::RunResult& run) {
+  using engine::csv_field;
   out << "pupil_id,rule,severity,category,tier,title,evidence,actions\r\n";
   for (const engine::PupilResult& p : run.pupils) {
     for (const engine::Flag& f : p.flags) {
@@ -110,7 +150,6 @@ std::string csv_report(const engine::RunResult& run) {
           << csv_field(f.title) << ',' << csv_field(joined(f.evidence)) << ',' << csv_field(joined(f.actions)) << "\r\n";
     }
   }
-  return out.str();
 }
 
 namespace {
@@ -143,6 +182,13 @@ std::vector<const engine::PupilResult*> attention_order(const engine::RunResult&
 }
 
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options) {
+  std::ostringstream out;
+  write_text_report(out, run, caseload, options);
+  return out.str();
+}
+
+void write_text_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
+                       const ReportOptions& options) {
   const char* bold = options.colour ? "\033[1m" : "";
   const char* dim = options.colour ? "\033[2m" : "";
   const char* reset = options.colour ? "\033[0m" : "";
@@ -156,7 +202,6 @@ std::string text_report(const engine::RunResult& run, const engine::Caseload& ca
     }
   };
   const std::vector<const engine::PupilResult*> order = attention_order(run);
-  std::ostringstream out;
   out << bold << "Waymark as of " << run.as_of.iso() << reset << " - pack " << run.pack.name << " " << run.pack.version
       << "\n\n";
   std::size_t counts[4] = {0, 0, 0, 0};
@@ -202,7 +247,6 @@ std::string text_report(const engine::RunResult& run, const engine::Caseload& ca
   out << run.pupils.size() << (run.pupils.size() == 1 ? " pupil" : " pupils") << " evaluated, " << flagged
       << " flagged; " << total << (total == 1 ? " flag" : " flags") << ": " << counts[3] << " urgent, " << counts[2]
       << " high, " << counts[1] << " medium, " << counts[0] << " low\n";
-  return out.str();
 }
 
 }  // namespace waymark::cli

@@ -2,6 +2,7 @@
 // The output formats of `waymark run` (cli.md): text for a SENCO, JSON for programs, CSV for
 // spreadsheets. Each is a pure function of the run, so identical runs give identical bytes.
 
+#include <ostream>
 #include <string>
 
 #include "waymark/engine/calendar.hpp"
@@ -16,13 +17,21 @@ struct ReportOptions {
   bool colour = false;   // text: only at a terminal
 };
 
+// Each report is written to a stream as it is produced (a whole roll's report is never held in
+// memory); the string forms return the same bytes.
 std::string json_report(const engine::RunResult& run, const ReportOptions& options);
+void write_json_report(std::ostream& out, const engine::RunResult& run, const ReportOptions& options);
 std::string csv_report(const engine::RunResult& run);
+void write_csv_report(std::ostream& out, const engine::RunResult& run);
 /// The SENCO's view: pupils needing attention first, plain words, deadlines in the due list.
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options);
+void write_text_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
+                       const ReportOptions& options);
 /// One self-contained HTML file: summary, then per pupil a timeline of the year with the flags on it.
 std::string html_report(const engine::RunResult& run, const engine::Caseload& caseload, const engine::Calendar& calendar,
                         const dsl::Vocabulary& vocabulary, const ReportOptions& options);
+void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
+                       const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options);
 /// Pupils with flags or due entries, those needing attention first: the most severe flag, then the
 /// number of flags, then id.
 std::vector<const engine::PupilResult*> attention_order(const engine::RunResult& run);

@@ -1,11 +1,14 @@
 // `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv|html] [--out FILE]
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
+#include <algorithm>
 #include <iostream>
+#include <iterator>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "output_file.hpp"
 #include "pipeline.hpp"
 #include "waymark/engine/prepare.hpp"
 #include "reports.hpp"
@@ -26,6 +29,52 @@ struct RunOptions {
   bool redact = false;
   bool explain = false;
 };
+
+// What a report reads of the case data: CSV and JSON nothing, text the names of the pupils it shows
+// (those with flags or due entries), HTML all of theirs (timelines).
+enum class Keep { none, names, shown };
+
+// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads.
+// A roll's case data and its results are then never all in memory at once (a 250,000-pupil LA run
+// stayed above 1 GB). Each pupil's result depends on that pupil alone, so the run is the same.
+std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, engine::Caseload& caseload,
+                                                    const engine::EvaluateOptions& options, Keep keep,
+                                                    dsl::Diagnostics& diagnostics) {
+  constexpr std::size_t slice = 16384;
+  const std::size_t total = caseload.pupils.size();
+  std::optional<engine::RunResult> run;
+  std::vector<engine::Pupil> kept;
+  engine::Caseload part;
+  for (std::size_t from = 0; from == 0 || from < total; from += slice) {
+    const std::size_t to = std::min(total, from + slice);
+    part.pupils.assign(std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(from)),
+                       std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(to)));
+    engine::EvaluateOptions sliced = options;
+    if (options.progress) {
+      sliced.progress = [&](std::size_t done, std::size_t) { options.progress(from + done, total); };
+    }
+    std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
+    if (!r) return std::nullopt;
+    for (std::size_t i = 0; i < r->pupils.size(); ++i) {
+      if (keep == Keep::none || (r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
+      engine::Pupil& pupil = kept.emplace_back(std::move(part.pupils[i]));
+      if (keep == Keep::names) {  // the text report reads a shown pupil's id and name only
+        pupil.records = {};
+        pupil.attendance = {};
+      }
+    }
+    part.pupils.clear();
+    if (!run) {
+      run = std::move(r);
+      run->pupils.reserve(total);
+    } else {
+      std::move(r->pupils.begin(), r->pupils.end(), std::back_inserter(run->pupils));
+    }
+    if (to == total) break;
+  }
+  caseload.pupils = std::move(kept);
+  return run;
+}
 
 int run_run(const RunOptions& options) {
   dsl::SourceSet sources;
@@ -61,7 +110,8 @@ int run_run(const RunOptions& options) {
       if (done % 8192 < 256 || done == total) std::cerr << "\revaluating " << done << " / " << total << " pupils" << std::flush;
     };
   }
-  std::optional<engine::RunResult> run = engine::evaluate(*ready->compiled, *caseload, evaluate, diagnostics);
+  const Keep keep = options.format == "html" ? Keep::shown : options.format == "text" ? Keep::names : Keep::none;
+  std::optional<engine::RunResult> run = evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, diagnostics);
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
@@ -72,12 +122,14 @@ int run_run(const RunOptions& options) {
   report.explain = options.explain;
   report.redact = options.redact;
   report.colour = options.out.empty() && stdout_is_terminal();
-  std::string text;
-  if (options.format == "json") text = json_report(*run, report);
-  else if (options.format == "csv") text = csv_report(*run);
-  else if (options.format == "html") text = html_report(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
-  else text = text_report(*run, *caseload, report);
-  if (!write_output(options.out, text, diagnostics)) return fail();
+  OutputFile output(options.out);
+  if (!output.open(diagnostics)) return fail();
+  std::ostream& out = output.stream();
+  if (options.format == "json") write_json_report(out, *run, report);
+  else if (options.format == "csv") write_csv_report(out, *run);
+  else if (options.format == "html") write_html_report(out, *run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
+  else write_text_report(out, *run, *caseload, report);
+  if (!output.commit(diagnostics)) return fail();
   return exit_ok;
 }
 

@@ -4,6 +4,11 @@
 // lookup is a string comparison with the previous row.
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <future>
+#include <thread>
 #include <unordered_map>
 
 #include "case_building.hpp"
@@ -130,6 +135,10 @@ public:
 
   // The cell of column `c` (an index into the `allowed` list given to header()), or null when absent.
   const CsvCell* cell(std::size_t c) const { return columns_[c] == npos ? nullptr : &cells_[columns_[c]]; }
+  std::string_view text() const { return source_.text(); }
+  std::size_t position() const { return reader_.position(); }
+  void seek(std::size_t position) { reader_.seek(position); }
+  std::size_t width() const { return width_; }
   std::size_t column(std::size_t c) const { return columns_[c]; }
   const std::vector<CsvCell>& cells() const { return cells_; }
   std::size_t row_offset() const { return reader_.row_offset(); }
@@ -466,6 +475,10 @@ private:
     const std::size_t date_column = f.column(a_date);
     const std::size_t am_column = f.column(a_am);
     const std::size_t pm_column = f.column(a_pm);
+    if (read_attendance_in_two(f, {pupil_column, date_column, am_column, pm_column})) {
+      for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
+      return;
+    }
     std::string_view last_date_text;
     dsl::Date last_date;
     while (f.row()) {
@@ -512,6 +525,192 @@ private:
     }
     // Spans grew by doubling; a whole roll stays in memory while rules run, so give the slack back.
     for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
+  }
+
+  // ---- attendance.csv on two cores
+  // A roll's attendance file is most of the input (a row per pupil per day). The second half, from
+  // the first line of a new pupil, is read on another thread into compact marks while this thread
+  // reads the first half into the pupils; the second half's marks are then placed in file order, so
+  // the result is the one of a single pass. Any problem at all (a bad row, a quoted pupil id at the
+  // split, overlapping marks) sends the whole file back to the single pass, which reports it exactly
+  // as before: errors are rare, and their messages and order must not depend on threads.
+  struct DayMarks {
+    std::int32_t day;
+    std::uint8_t sessions[2];
+  };
+  struct PupilRun {
+    std::uint32_t pupil;
+    std::uint32_t days;
+  };
+  struct Half {
+    std::vector<PupilRun> runs;
+    std::vector<DayMarks> days;
+    bool ok = true;
+  };
+
+  // Reads rows from `from` to `to` (a line start, or the end) with a reader of its own. With `into`,
+  // marks are placed at once; otherwise they are collected in `half`. False at the first problem.
+  // Reads rows from `from` to `to` (a line start, or the end) on its own. With `half`, marks are
+  // collected there; otherwise placed at once. False at the first problem, and at any quoted cell: the
+  // rows are split at commas directly (no cell list), which is exact only for unquoted rows.
+  bool read_marks(CsvFile& f, const std::array<std::size_t, 4>& column, std::size_t from, std::size_t to,
+                  Half* half) {
+    const std::string_view text = f.text();
+    const char* data = text.data();
+    const std::size_t n = text.size();
+    std::array<std::string_view, 4> cells;
+    // Dates by their digits: yyyy-mm-dd -> day, filled from parse_date on first sight, so each
+    // distinct date text is checked exactly as the single pass checks it, once.
+    constexpr std::int32_t unknown = std::numeric_limits<std::int32_t>::min();
+    std::vector<std::int32_t> dates(256 * 12 * 31, unknown);
+    std::string_view last_id;
+    std::size_t last_index = pupils_.size();
+    std::size_t pos = from;
+    while (pos < to) {
+      if (data[pos] == '\n') {
+        ++pos;
+        continue;
+      }
+      if (data[pos] == '\r' && pos + 1 < n && data[pos + 1] == '\n') {
+        pos += 2;
+        continue;
+      }
+      const void* nl = std::memchr(data + pos, '\n', n - pos);
+      const std::size_t end = nl == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(nl) - data);
+      std::size_t line_end = end;
+      if (line_end > pos && data[line_end - 1] == '\r') --line_end;
+      const std::string_view line(data + pos, line_end - pos);
+      if (line.find('"') != std::string_view::npos || f.width() != cells.size()) return false;
+      std::size_t cell = 0;
+      std::size_t start = 0;
+      for (;;) {
+        const std::size_t comma = line.find(',', start);
+        if (cell == cells.size()) return false;  // more cells than the header names
+        cells[cell++] = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+      }
+      if (cell != cells.size()) return false;
+      pos = nl == nullptr ? n : end + 1;
+
+      const std::string_view id = cells[column[0]];
+      if (last_index == pupils_.size() || id != last_id) {
+        std::size_t index = last_index == pupils_.size() ? 0 : last_index + 1;
+        if (index >= pupils_.size() || pupils_[index].id() != id) {
+          const auto at = index_.find(id);
+          if (at == index_.end()) return false;
+          index = at->second;
+        }
+        last_index = index;
+        last_id = id;
+        if (half != nullptr) half->runs.push_back({static_cast<std::uint32_t>(index), 0});
+      }
+      const std::string_view date = cells[column[1]];
+      const auto digit = [&](std::size_t i) { return static_cast<unsigned>(date[i] - '0'); };
+      bool plain = date.size() == 10 && date[4] == '-' && date[7] == '-';
+      for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) plain = plain && digit(i) <= 9;
+      std::int32_t* slot = nullptr;
+      if (plain) {
+        const unsigned year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+        const unsigned month = digit(5) * 10 + digit(6);
+        const unsigned day_of_month = digit(8) * 10 + digit(9);
+        if (year >= 1900 && year < 1900 + 256 && month >= 1 && month <= 12 && day_of_month >= 1 && day_of_month <= 31) {
+          slot = &dates[((year - 1900) * 12 + month - 1) * 31 + day_of_month - 1];
+        }
+      }
+      dsl::Date day;
+      if (slot != nullptr && *slot != unknown) {
+        day = dsl::Date::from_days(*slot);
+      } else {
+        ValueError e;
+        const auto d = parse_date(date, "date", e);
+        if (!d) return false;
+        day = *d;
+        if (slot != nullptr) *slot = d->days();
+      }
+      const auto am = codes_.find(cells[column[2]]);
+      const auto pm = codes_.find(cells[column[3]]);
+      if (!am || !pm) return false;
+      if (half != nullptr) {
+        half->days.push_back({day.days(), {*am, *pm}});
+        ++half->runs.back().days;
+      } else if (!place_quietly(pupils_[last_index], day, {*am, *pm})) {
+        return false;
+      }
+    }
+    return pos == to;
+  }
+
+  // The start of the first line, at or after the middle of [from, end), whose pupil differs from the
+  // line before it; nothing when there is none or a pupil id is quoted.
+  static std::optional<std::size_t> split_point(std::string_view text, std::size_t from) {
+    std::size_t at = text.find('\n', from + (text.size() - from) / 2);
+    if (at == std::string_view::npos) return std::nullopt;
+    ++at;
+    const auto first_cell = [&](std::size_t line) { return text.substr(line, text.find_first_of(",\n", line) - line); };
+    std::size_t line_before = text.rfind('\n', at - 2);
+    line_before = line_before == std::string_view::npos ? from : line_before + 1;
+    std::string_view previous = first_cell(line_before);
+    while (at < text.size()) {
+      const std::string_view id = first_cell(at);
+      if (id.find('"') != std::string_view::npos || previous.find('"') != std::string_view::npos) return std::nullopt;
+      if (id != previous) return at;
+      const std::size_t nl = text.find('\n', at);
+      if (nl == std::string_view::npos) return std::nullopt;
+      at = nl + 1;
+    }
+    return std::nullopt;
+  }
+
+  bool read_attendance_in_two(CsvFile& f, const std::array<std::size_t, 4>& column) {
+    const std::size_t start = f.position();
+    const std::string_view text = f.text();
+    if (text.size() - start < (1u << 20) || std::thread::hardware_concurrency() < 2 || f.failed()) return false;
+    const auto split = split_point(text, start);
+    if (!split) return false;
+    Half second;
+    second.days.reserve((text.size() - *split) / 20);  // a row is about 25 bytes: rarely grows
+    auto reading = std::async(std::launch::async, [&] { second.ok = read_marks(f, column, *split, text.size(), &second); });
+    bool ok = read_marks(f, column, start, *split, nullptr);
+    reading.get();
+    ok = ok && second.ok;
+    std::size_t d = 0;
+    for (std::size_t r = 0; ok && r < second.runs.size(); ++r) {
+      Pupil& pupil = pupils_[second.runs[r].pupil];
+      for (std::uint32_t k = 0; ok && k < second.runs[r].days; ++k, ++d) {
+        const DayMarks& m = second.days[d];
+        ok = place_quietly(pupil, dsl::Date::from_days(m.day), {m.sessions[0], m.sessions[1]});
+      }
+    }
+    if (ok) return true;
+    for (Pupil& p : pupils_) p.attendance = AttendanceMarks{};  // back to the single pass
+    f.seek(start);
+    return false;
+  }
+
+  // place() without diagnostics: false where place() would report a problem.
+  static bool place_quietly(Pupil& pupil, dsl::Date day, const std::array<std::uint8_t, 2>& sessions) {
+    AttendanceMarks& marks = pupil.attendance;
+    if (marks.sessions.empty()) {
+      marks.first = day;
+      marks.sessions.assign({sessions[0], sessions[1]});
+      return true;
+    }
+    const std::int32_t offset = dsl::days_between(marks.first, day);
+    const auto days = static_cast<std::int32_t>(marks.sessions.size() / 2);
+    const std::int32_t new_span = std::max(days, offset + 1) - std::min(0, offset);
+    if (new_span > max_marks_days) return false;
+    if (offset < 0) {
+      marks.sessions.insert(marks.sessions.begin(), static_cast<std::size_t>(-2 * offset), not_recorded);
+      marks.first = day;
+    } else if (offset >= days) {
+      marks.sessions.resize(static_cast<std::size_t>(2 * (offset + 1)), not_recorded);
+    }
+    const auto slot = static_cast<std::size_t>(2 * dsl::days_between(marks.first, day));
+    if (marks.sessions[slot] != not_recorded || marks.sessions[slot + 1] != not_recorded) return false;
+    marks.sessions[slot] = sessions[0];
+    marks.sessions[slot + 1] = sessions[1];
+    return true;
   }
 
   // Puts one day's two sessions into the pupil's span, growing it as needed.

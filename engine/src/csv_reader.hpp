@@ -32,6 +32,9 @@ public:
   /// Reads the next non-empty row into `cells`; false at the end of the file. On a syntax problem,
   /// returns true with `problem.found` set and `cells` incomplete.
   bool next(std::vector<CsvCell>& cells, CsvProblem& problem);
+  /// Where the next row will be read from; seek() moves there (the start of a line).
+  std::size_t position() const { return pos_; }
+  void seek(std::size_t position) { pos_ = position; }
   /// The byte offset where the last row read starts.
   std::size_t row_offset() const { return row_; }
   /// The byte offset of character `index` of a cell's text, for messages about part of a cell.

@@ -36,10 +36,10 @@ json number_json(const dsl::Rational& r) {
   return std::to_string(r.numerator()) + "/" + std::to_string(r.denominator());
 }
 
-std::optional<dsl::Rational> parse_number(const json& j) {
-  if (j.is_number_integer()) return dsl::Rational(j.get<std::int64_t>());
-  if (!j.is_string()) return std::nullopt;
-  const std::string& s = j.get_ref<const std::string&>();
+std::optional<dsl::Rational> parse_number(const FlatValue& j) {
+  if (j.kind == FlatValue::Kind::integer) return dsl::Rational(j.integer);
+  if (j.kind != FlatValue::Kind::string) return std::nullopt;
+  const std::string& s = j.text;
   const auto slash = s.find('/');
   if (slash == std::string::npos) return dsl::Rational::parse_decimal(s);
   std::int64_t n = 0;
@@ -52,36 +52,34 @@ std::optional<dsl::Rational> parse_number(const json& j) {
   return dsl::Rational::fraction(n, d);
 }
 
-std::optional<engine::FieldValue> decode_value(const json& j, const dsl::FieldSpec& spec) {
+std::optional<engine::FieldValue> decode_value(FlatValue& j, const dsl::FieldSpec& spec) {
   switch (spec.type) {
     case dsl::FieldType::boolean:
-      if (j.is_boolean()) return engine::FieldValue(j.get<bool>());
+      if (j.kind == FlatValue::Kind::boolean) return engine::FieldValue(j.boolean);
       return std::nullopt;
     case dsl::FieldType::number:
       if (auto n = parse_number(j)) return engine::FieldValue(*n);
       return std::nullopt;
     case dsl::FieldType::string:
-      if (j.is_string()) return engine::FieldValue(j.get<std::string>());
+      if (j.kind == FlatValue::Kind::string) return engine::FieldValue(std::move(j.text));
       return std::nullopt;
     case dsl::FieldType::date:
-      if (!j.is_string()) return std::nullopt;
-      if (auto d = dsl::Date::parse_iso(j.get_ref<const std::string&>())) return engine::FieldValue(*d);
+      if (j.kind != FlatValue::Kind::string) return std::nullopt;
+      if (auto d = dsl::Date::parse_iso(j.text)) return engine::FieldValue(*d);
       return std::nullopt;
     case dsl::FieldType::enumeration: {
-      if (!j.is_string()) return std::nullopt;
-      const std::string& s = j.get_ref<const std::string&>();
+      if (j.kind != FlatValue::Kind::string) return std::nullopt;
       for (std::size_t i = 0; i < spec.values.size(); ++i) {
-        if (spec.values[i] == s) return engine::FieldValue(engine::EnumValue{static_cast<std::uint32_t>(i)});
+        if (spec.values[i] == j.text) return engine::FieldValue(engine::EnumValue{static_cast<std::uint32_t>(i)});
       }
       return std::nullopt;
     }
     case dsl::FieldType::date_list: {
-      if (!j.is_array()) return std::nullopt;
+      if (j.kind != FlatValue::Kind::strings) return std::nullopt;
       engine::DateList dates;
-      dates.reserve(j.size());
-      for (const json& item : j) {
-        if (!item.is_string()) return std::nullopt;
-        const auto d = dsl::Date::parse_iso(item.get_ref<const std::string&>());
+      dates.reserve(j.items.size());
+      for (const std::string& item : j.items) {
+        const auto d = dsl::Date::parse_iso(item);
         if (!d) return std::nullopt;
         dates.push_back(*d);
       }
@@ -281,12 +279,15 @@ std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std
   p.upn = stored.upn;
   p.name = stored.name;
 
-  const json a = json::parse(stored.attributes, nullptr, false);
-  if (!a.is_object()) {
-    problem = who + ": the stored attributes are damaged";
+  FlatObjectReader reader;
+  std::string& name = key_;
+  FlatValue& value = value_;
+  const auto damaged = [&](const std::string& what) {
+    problem = what;
     return std::nullopt;
-  }
-  for (const auto& [name, value] : a.items()) {
+  };
+  if (!reader.start(stored.attributes)) return damaged(who + ": the stored attributes are damaged");
+  while (reader.next(name, value)) {
     const dsl::FieldSpec* spec = vocabulary_.pupil_attribute(name);
     if (spec == nullptr || name == "age" || name == "id") {
       problem = who + " has the attribute '" + name + "', which this pack's vocabulary does not declare";
@@ -300,6 +301,7 @@ std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std
     }
     p.attributes[static_cast<std::size_t>(spec - attributes.data())] = std::move(*v);
   }
+  if (reader.damaged()) return damaged(who + ": the stored attributes are damaged");
 
   p.records.reserve(stored.records.size());
   const auto& kinds = vocabulary_.kinds();
@@ -322,11 +324,7 @@ std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std
     r.shape = spec.shape;
     r.fields.reserve(spec.fields.size());
     for (const dsl::FieldSpec& f : spec.fields) r.fields.push_back(engine::default_value(f));
-    const json f = json::parse(s.fields, nullptr, false);
-    if (!f.is_object()) {
-      problem = where + ": the stored fields are damaged";
-      return std::nullopt;
-    }
+    if (!reader.start(s.fields)) return damaged(where + ": the stored fields are damaged");
     std::vector<bool> present(spec.fields.size(), false);
     for (std::size_t i = 0; i < spec.fields.size(); ++i) {
       const dsl::FieldSpec& field = spec.fields[i];
@@ -359,7 +357,7 @@ std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std
       problem = where + ": a " + s.kind + " is an event in this pack's vocabulary, but it was stored with an end date";
       return std::nullopt;
     }
-    for (const auto& [name, value] : f.items()) {
+    while (reader.next(name, value)) {
       const dsl::FieldSpec* field = spec.field(name);
       if (field == nullptr || field->builtin) {
         problem = where + ": this pack's vocabulary gives a " + s.kind + " no field '" + name + "'";
@@ -375,6 +373,7 @@ std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std
       r.fields[index] = std::move(*v);
       present[index] = true;
     }
+    if (reader.damaged()) return damaged(where + ": the stored fields are damaged");
     for (std::size_t i = 0; i < spec.fields.size(); ++i) {
       const dsl::FieldSpec& field = spec.fields[i];
       if (field.required && !(field.builtin && field.name == "end") && !present[i]) {

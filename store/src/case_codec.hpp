@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "digest.hpp"
+#include "json_text.hpp"
 #include "waymark/dsl/vocabulary.hpp"
 #include "waymark/engine/attendance.hpp"
 #include "waymark/engine/pupil.hpp"
@@ -79,6 +80,8 @@ private:
   engine::AttendanceCodes codes_;
   engine::PupilLayout layout_;
   std::map<std::int64_t, Translation> translations_;
+  std::string key_;   // reused from pupil to pupil: decoding allocates only what it keeps
+  FlatValue value_;
 };
 
 }  // namespace waymark::store::detail

@@ -2,6 +2,7 @@
 // run, each version checked against its stored digest before it is trusted.
 
 #include <algorithm>
+#include <future>
 #include <map>
 
 #include "case_codec.hpp"
@@ -41,34 +42,82 @@ std::optional<StoredCaseload> read_caseload(Connection& c, const dsl::Vocabulary
   StoredCaseload out;
   std::vector<std::string> ids;
   std::vector<Digest> digests;
-  detail::VersionRow row;
   bool ok = true;
-  while (stream.next(row)) {
-    const Digest computed = detail::pupil_digest(row.pupil);
-    const auto stored = detail::digest_of(row.digest);
-    if (!stored || *stored != computed) {
-      diagnostics.error({}, "altered-data",
-                        "the stored case data of pupil " + row.pupil.id + " (version " + std::to_string(row.id) +
-                            ") no longer matches its digest: it was changed outside waymark; nothing was evaluated: "
-                            "run 'waymark audit verify --db " + c.path() + "'");
-      ok = false;
-      continue;
-    }
+  // SQLite reads a block of versions on this thread while another core checks and decodes the block
+  // before; results are taken in order, so diagnostics and pupils come out as from one loop.
+  struct Checked {
+    Digest computed{};
+    bool altered = false;
+    std::optional<engine::Pupil> pupil;
     std::string problem;
-    auto pupil = decoder.decode(row.pupil, row.import_id, codes[row.import_id], problem);
-    if (!pupil) {
-      diagnostics.error({}, "vocabulary-mismatch",
-                        problem + " (stored in " + quoted(c.path()) +
-                            "): run with the pack the cases were imported with, or one that extends it");
-      ok = false;
-      continue;
+  };
+  constexpr std::size_t block = 1024;
+  std::vector<detail::VersionRow> reading;
+  std::vector<detail::VersionRow> checking;
+  std::vector<Checked> checked(block);
+  const auto check = [&](std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const detail::VersionRow& row = checking[i];
+      Checked& r = checked[i];
+      r.computed = detail::pupil_digest(row.pupil);
+      const auto stored = detail::digest_of(row.digest);
+      r.altered = !stored || *stored != r.computed;
+      r.pupil.reset();
+      r.problem.clear();
+      if (r.altered) continue;
+      const auto at = codes.find(row.import_id);
+      static const std::string none;
+      r.pupil = decoder.decode(row.pupil, row.import_id, at == codes.end() ? none : at->second, r.problem);
     }
-    ids.push_back(row.pupil.id);
-    out.pupil_ids.push_back(row.pupil.id);
-    digests.push_back(computed);
-    out.versions.push_back(row.id);
-    out.version_digests.push_back(detail::digest_text(computed));
-    out.caseload.pupils.push_back(std::move(*pupil));
+  };
+  const auto take = [&](std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      detail::VersionRow& row = checking[i];
+      Checked& r = checked[i];
+      if (r.altered) {
+        diagnostics.error({}, "altered-data",
+                          "the stored case data of pupil " + row.pupil.id + " (version " + std::to_string(row.id) +
+                              ") no longer matches its digest: it was changed outside waymark; nothing was evaluated: "
+                              "run 'waymark audit verify --db " + c.path() + "'");
+        ok = false;
+        continue;
+      }
+      if (!r.pupil) {
+        diagnostics.error({}, "vocabulary-mismatch",
+                          r.problem + " (stored in " + quoted(c.path()) +
+                              "): run with the pack the cases were imported with, or one that extends it");
+        ok = false;
+        continue;
+      }
+      ids.push_back(row.pupil.id);
+      out.pupil_ids.push_back(row.pupil.id);
+      digests.push_back(r.computed);
+      out.versions.push_back(row.id);
+      out.version_digests.push_back(detail::digest_text(r.computed));
+      out.caseload.pupils.push_back(std::move(*r.pupil));
+    }
+  };
+  std::size_t pending_count = 0;
+  std::future<void> pending;  // declared last: waited for before the buffers it uses are destroyed
+  bool more = true;
+  for (;;) {
+    std::size_t n = 0;
+    while (more && n < block) {
+      if (reading.size() <= n) reading.emplace_back();
+      if (!stream.next(reading[n])) {
+        more = false;
+        break;
+      }
+      ++n;
+    }
+    if (pending.valid()) {
+      pending.get();
+      take(pending_count);
+    }
+    if (n == 0) break;
+    std::swap(reading, checking);
+    pending_count = n;
+    pending = std::async(std::launch::async, check, n);
   }
   if (!ok) return std::nullopt;
   out.input_digest = detail::digest_text(input_digest(ids, digests));

@@ -126,6 +126,16 @@ std::string insert_sql(const ChainedTable& table) {
   return sql + ") VALUES (" + marks + ")";
 }
 
+std::string insert_sql_with_id(const ChainedTable& table) {
+  std::string sql = "INSERT INTO " + std::string(table.name) + " (";
+  std::string marks;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    sql += (i > 0 ? ", " : "") + std::string(table.columns[i]);
+    marks += i > 0 ? ", ?" : "?";
+  }
+  return sql + ") VALUES (" + marks + ")";
+}
+
 void ChainWriter::append(std::string_view table_name, std::int64_t row) {
   const ChainedTable& table = chained_table(table_name);
   const auto values = reader_.values(table, row);
@@ -143,9 +153,23 @@ std::int64_t ChainWriter::insert(const ChainedTable& table, Statement& insert, s
   return id;
 }
 
+std::int64_t ChainWriter::insert_hashed(const ChainedTable& table, Statement& insert,
+                                        const std::vector<SqlValue>& values, const RowHash& hash) {
+  for (std::size_t i = 0; i < values.size(); ++i) insert.bind(static_cast<int>(i + 1), values[i]);
+  insert.run();
+  const std::int64_t id = std::get<std::int64_t>(values.at(0));
+  if (connection_.last_insert_id() != id) {
+    throw SqlError("database-error", "internal error: a row of " + std::string(table.name) + " was not given its id");
+  }
+  append(table, id, hash);
+  return id;
+}
+
 void ChainWriter::append(const ChainedTable& table, const std::vector<SqlValue>& values) {
-  const std::int64_t row = std::get<std::int64_t>(values.at(0));
-  const RowHash h = hash_row(table, values);
+  append(table, std::get<std::int64_t>(values.at(0)), hash_row(table, values));
+}
+
+void ChainWriter::append(const ChainedTable& table, std::int64_t row, const RowHash& h) {
   ++seq_;
   const Digest hash = entry_hash(previous_, seq_, table.name, row, h.content, h.columns);
   insert_.bind(1, seq_).bind(2, table.name).bind(3, row).bind(4, to_bytes(h.content)).bind(5, h.columns).bind(6, to_bytes(hash));

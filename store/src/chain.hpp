@@ -34,6 +34,9 @@ Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view tab
 /// `INSERT INTO t (c2, ..., cn) VALUES (?, ..., ?)`: every column after the id, in chain order.
 std::string insert_sql(const ChainedTable& table);
 
+/// `INSERT INTO t (id, c2, ..., cn) VALUES (?, ...)`: every column, the id given.
+std::string insert_sql_with_id(const ChainedTable& table);
+
 /// Reads rows of the chained tables by id, as the chain sees them.
 class RowReader {
 public:
@@ -59,8 +62,14 @@ public:
   /// Appends the entry of a row just inserted with exactly these values (values[0] is its id). STRICT
   /// tables store what was bound, so this hashes what verify will read; the tests hold it to that.
   void append(const ChainedTable& table, const std::vector<SqlValue>& values);
+  void append(const ChainedTable& table, std::int64_t row, const RowHash& hash);
   /// Inserts a row of a chained table (values[0], the id, is filled in) and appends its entry.
   std::int64_t insert(const ChainedTable& table, Statement& insert, std::vector<SqlValue>& values);
+  /// Inserts a row whose id (values[0]) and hash were computed beforehand (hash_row of exactly these
+  /// values, perhaps on another thread), with a statement from insert_sql_with_id; appends its entry.
+  /// Throws when SQLite gives the row another id.
+  std::int64_t insert_hashed(const ChainedTable& table, Statement& insert, const std::vector<SqlValue>& values,
+                             const RowHash& hash);
   /// Records the new head; call before committing.
   void finish();
 

@@ -59,6 +59,36 @@ TEST(Import, GeneratedCaseloadsReadBackExactlyIncludingEveryFieldType) {
   expect_same_caseload(cases, load(*store, england_pack().vocabulary()).caseload);
 }
 
+TEST(Import, TextNeedingEscapesAndExactFractionsReadBackAcrossReadBlocks) {
+  // Stored JSON is read without a DOM, 1,024 versions a block on another thread (caseloads.cpp):
+  // 1,100 pupils cross a block, and one pupil's values use every escape the writer produces.
+  engine::Caseload cases = generated(1100, 5);
+  const dsl::Vocabulary& vocabulary = england_pack().vocabulary();
+  const auto& attributes = vocabulary.pupil_attributes();
+  std::size_t school = attributes.size();
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    if (attributes[i].name == "school") school = i;
+  }
+  ASSERT_LT(school, attributes.size());
+  engine::Pupil& p = cases.pupils[1050];
+  p.attributes[school] = std::string("St \"Mary's\" C\\E\nline\ttab\x01 caf\xC3\xA9 \xF0\x9F\x98\x80 {a:[1]}");
+  for (engine::Record& r : p.records) {
+    const dsl::KindSpec& kind = vocabulary.kinds()[r.kind];
+    for (std::size_t f = 0; f < kind.fields.size(); ++f) {
+      if (kind.fields[f].type == dsl::FieldType::number && !kind.fields[f].builtin) {
+        r.fields[f] = *dsl::Rational::fraction(1, 3);  // stored as "1/3"
+      }
+    }
+  }
+  TempDir dir;
+  auto store = open(dir.file("la.db"));
+  import(*store, cases, england_pack());
+  const StoredCaseload back = load(*store, vocabulary);
+  expect_same_caseload(cases, back.caseload);
+  ASSERT_EQ(back.pupil_ids.size(), 1100u);
+  EXPECT_EQ(back.pupil_ids[1050], p.id());
+}
+
 TEST(Import, AnOverlayVocabularyReadsCasesImportedUnderItsBase) {
   // Imported with england's vocabulary, evaluated with the example pack that extends it.
   TempDir dir;

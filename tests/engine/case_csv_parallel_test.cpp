@@ -1,0 +1,93 @@
+// An attendance.csv of more than 1 MiB is read on two cores (case_csv.cpp): the result, and every
+// diagnostic, must be those of a single pass whichever half a row falls in.
+#include <gtest/gtest.h>
+
+#include "support.hpp"
+
+namespace waymark::engine {
+namespace {
+
+using testing::day;
+
+constexpr int roll = 2000;
+constexpr int days = 30;  // 2025-09-01 .. 2025-09-30, weekends included: the loader keeps any date
+
+std::string pupil_id(int i) { return "P-" + std::to_string(100000 + i); }
+
+std::string pupils_csv() {
+  std::string out = "id\n";
+  for (int i = 0; i < roll; ++i) out += pupil_id(i) + "\n";
+  return out;
+}
+
+std::string date_of(int d) { return "2025-09-" + std::string(d < 9 ? "0" : "") + std::to_string(d + 1); }
+
+// Every pupil's rows together, pupils in roll order: 2000 * 30 rows of about 30 bytes, 1.8 MB, so
+// the file is split near pupil 1000. `extra` is appended at the very end (in the second half).
+std::string attendance_csv(const std::string& extra = {}, int skip_pupil = -1, int skip_day = -1) {
+  std::string out = "pupil_id,date,am,pm\n";
+  for (int i = 0; i < roll; ++i) {
+    for (int d = 0; d < days; ++d) {
+      if (i == skip_pupil && d == skip_day) continue;
+      // Pupil i is absent (N) in the morning of day d when (i + d) % 7 == 0, else present.
+      out += pupil_id(i) + "," + date_of(d) + "," + ((i + d) % 7 == 0 ? "N" : "/") + ",\\\n";
+    }
+  }
+  return out + extra;
+}
+
+TEST(CaseCsvParallel, ALargeFileGivesTheMarksOfOnePass) {
+  const std::string attendance = attendance_csv();
+  ASSERT_GT(attendance.size(), 1u << 20);
+  const auto loaded = testing::load_csv(pupils_csv(), {}, attendance);
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  ASSERT_EQ(loaded.caseload.pupils.size(), static_cast<std::size_t>(roll));
+  const AttendanceCodes codes(testing::england());
+  for (const int i : {0, 999, 1000, 1001, 1999}) {
+    const Pupil* p = loaded.caseload.find(pupil_id(i));
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->attendance.first, day("2025-09-01"));
+    EXPECT_EQ(p->attendance.last(), day("2025-09-30"));
+    EXPECT_EQ(p->attendance.sessions.size(), 60u);
+    // Mornings absent: days d in 0..29 with (i + d) % 7 == 0. For i = 0: d = 0, 7, 14, 21, 28 (5);
+    // i = 999 (999 % 7 = 5): d = 2, 9, 16, 23 (4); i = 1000 (% 7 = 6): d = 1, 8, 15, 22, 29 (5);
+    // i = 1001 (% 7 = 0): 5, as for 0; i = 1999 (% 7 = 4): d = 3, 10, 17, 24 (4).
+    const int expected = i == 999 || i == 1999 ? 4 : 5;
+    const auto c = count_sessions(p->attendance, codes, day("2025-09-01"), day("2025-09-30"), day("2025-09-30"));
+    EXPECT_EQ(c.possible, 60) << pupil_id(i);
+    EXPECT_EQ(c.absent, expected) << pupil_id(i);
+  }
+}
+
+TEST(CaseCsvParallel, APupilsRowsInBothHalvesAreMerged) {
+  // Pupil 0's 2025-09-05 row (day 4) moves to the end of the file, into the second half.
+  const auto loaded = testing::load_csv(pupils_csv(), {},
+                                        attendance_csv(pupil_id(0) + ",2025-09-05,C,C\n", 0, 4));
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  const Pupil* p = loaded.caseload.find(pupil_id(0));
+  ASSERT_NE(p, nullptr);
+  const AttendanceCodes codes(testing::england());
+  EXPECT_EQ(codes.code(p->attendance.session(day("2025-09-05"), 0)), "C");
+  EXPECT_EQ(codes.code(p->attendance.session(day("2025-09-05"), 1)), "C");
+  // 5 absent mornings (d = 0, 7, 14, 21, 28) and both sessions of the 5th: 7 of 60.
+  const auto c = count_sessions(p->attendance, codes, day("2025-09-01"), day("2025-09-30"), day("2025-09-30"));
+  EXPECT_EQ(c.absent, 7);
+}
+
+TEST(CaseCsvParallel, AProblemInTheSecondHalfIsReportedAsByOnePass) {
+  // Line 1 is the header and 2000 * 30 = 60,000 rows follow, so an appended row is line 60,002;
+  // "P-100005,2025-10-01,/," is 22 characters, so its pm cell starts at column 23, its date at 10.
+  const auto unknown = testing::load_csv(pupils_csv(), {}, attendance_csv(pupil_id(5) + ",2025-10-01,/,QQ\n"));
+  EXPECT_FALSE(unknown.ok);
+  EXPECT_EQ(unknown.diagnostics.substr(0, unknown.diagnostics.find('\n')),
+            "attendance.csv:60002:23: error: 'QQ' is not an attendance code of the vocabulary: use a code from its "
+            "attendance_codes table, and '-' for no session [unknown-code]");
+  const auto twice = testing::load_csv(pupils_csv(), {}, attendance_csv(pupil_id(1500) + ",2025-09-02,/,\\\n"));
+  EXPECT_FALSE(twice.ok);
+  EXPECT_NE(twice.diagnostics.find("attendance.csv:60002:10: error: a second row for pupil P-101500 on 2025-09-02"),
+            std::string::npos)
+      << twice.diagnostics;
+}
+
+}  // namespace
+}  // namespace waymark::engine
