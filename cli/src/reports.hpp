@@ -17,7 +17,9 @@ struct ReportOptions {
 };
 
 std::string json_report(const engine::RunResult& run, const ReportOptions& options);
-std::string csv_report(const engine::RunResult& run);
+/// One row per flag or due entry (docs/guide-senco.md lists the columns); cells from data are
+/// neutralised against formula injection; `terminal`: control characters are made visible too.
+std::string csv_report(const engine::RunResult& run, bool terminal = false);
 /// The SENCO's view: pupils needing attention first, plain words, deadlines in the due list.
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options);
 /// One self-contained HTML file: summary, then per pupil a timeline of the year with the flags on it.
