@@ -1,5 +1,6 @@
 // `waymark check PACK [--strict] [--format text|json]` (cli.md): load and type-check a pack and its bases.
 
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -7,6 +8,7 @@
 #include "output.hpp"
 #include "pack_search.hpp"
 #include "waymark/dsl/check.hpp"
+#include "waymark/dsl/printable.hpp"
 
 namespace waymark::cli {
 
@@ -18,17 +20,46 @@ struct CheckOptions {
   std::string format = "text";
 };
 
+// `waymark check rules/kent/attendance.wmk`: a rule file is checked as part of its pack, the nearest
+// folder above it with a pack.yaml; "" when there is none.
+std::string pack_of_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::absolute(path, ec).parent_path();
+  for (int up = 0; up < 8 && !ec && !dir.empty(); ++up) {
+    if (fs::is_regular_file(dir / "pack.yaml", ec)) return dir.string();
+    if (dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+  return "";
+}
+
 int run_check(const CheckOptions& options) {
   dsl::SourceSet sources;
   dsl::Diagnostics diagnostics;
-  const std::optional<dsl::RulePack> pack = dsl::load_pack(options.pack, pack_search(), sources, diagnostics);
   const bool json = options.format == "json";
+  std::string pack_path = options.pack;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(options.pack, ec)) {
+    pack_path = pack_of_file(options.pack);
+    if (pack_path.empty()) {
+      diagnostics.error({}, "usage", "'" + dsl::printable(options.pack) +
+                                         "' is a file, and no folder above it holds a pack.yaml: 'waymark check' takes "
+                                         "a pack, the folder with pack.yaml (see docs/first-local-rule.md)");
+      print_diagnostics(std::cerr, diagnostics, sources, json);
+      return exit_usage;
+    }
+    if (!json) std::cerr << "checking the pack at '" << dsl::printable(pack_path) << "', which holds '"
+                         << dsl::printable(options.pack) << "'\n";
+  }
+  const std::optional<dsl::RulePack> pack = dsl::load_pack(pack_path, pack_search(), sources, diagnostics);
   if (!pack) {
     print_diagnostics(std::cout, diagnostics, sources, json);
     return exit_input;
   }
   // A manifest or vocabulary that did not load is an input problem; rule-file problems are findings.
   dsl::check(*pack, sources, diagnostics);
+  diagnostics = without_follow_on_warnings(diagnostics);  // so that the counts below match what is shown
   print_diagnostics(std::cout, diagnostics, sources, json);
   if (!json) {
     std::size_t rules = 0;
@@ -54,9 +85,12 @@ Action add_check_command(CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand("check", "Load and type-check a rule pack and its bases; print diagnostics");
   cmd->footer(
-      "Example:\n  waymark check rules/hertfordshire --strict\n\n"
+      "Example:\n  waymark check rules/hertfordshire --strict\n"
+      "  waymark check rules/hertfordshire/tiers.wmk   (checks the pack the file belongs to)\n\n"
       "Exit codes: 0 clean, 1 errors found (with --strict, warnings too), 3 the pack could not be loaded.");
-  cmd->add_option("pack", options->pack, "The pack: a folder path (./my-pack) or a name (kent)")->required();
+  cmd->add_option("pack", options->pack,
+                  "The pack: a folder path (./my-pack), a name (kent), or a rule file in it")
+      ->required();
   cmd->add_flag("--strict", options->strict, "Treat warnings (no cite, unused parameter, ...) as failures");
   cmd->add_option("--format", options->format, "Diagnostics as text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
