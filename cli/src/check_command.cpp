@@ -7,8 +7,11 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pack_search.hpp"
+#include "pipeline.hpp"
 #include "waymark/dsl/check.hpp"
 #include "waymark/dsl/printable.hpp"
+#include "waymark/engine/calendar.hpp"
+#include "waymark/engine/evaluate.hpp"
 
 namespace waymark::cli {
 
@@ -59,6 +62,13 @@ int run_check(const CheckOptions& options) {
   }
   // A manifest or vocabulary that did not load is an input problem; rule-file problems are findings.
   dsl::check(*pack, sources, diagnostics);
+  // case-records.md §3: warn while there is time to add the next academic year's calendar.
+  if (const std::optional<engine::Calendar> calendar = engine::load_pack_calendar(*pack, sources, diagnostics)) {
+    dsl::Diagnostics none;
+    if (const std::optional<dsl::Date> today = parse_as_of("", none)) {
+      engine::warn_if_calendar_ends_soon(*calendar, *today, diagnostics);
+    }
+  }
   diagnostics = without_follow_on_warnings(diagnostics);  // so that the counts below match what is shown
   print_diagnostics(std::cout, diagnostics, sources, json);
   if (!json) {
