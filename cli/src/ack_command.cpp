@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "waymark/dsl/printable.hpp"
 #include "store_input.hpp"
 
 namespace waymark::cli {
@@ -46,9 +47,9 @@ int run_ack(const AckOptions& options) {
     }
     return exit_input;
   }
-  std::cout << "acknowledged flag " << ack->flag << " (pupil " << stored->pupil << ", " << stored->flag.rule
-            << ", run " << stored->run.id << " as of " << stored->run.as_of.iso() << "): ack " << ack->id << " by "
-            << ack->by << " at " << ack->at << "\n";
+  std::cout << "acknowledged flag " << ack->flag << " (pupil " << dsl::printable(stored->pupil) << ", "
+            << dsl::printable(stored->flag.rule) << ", run " << stored->run.id << " as of " << stored->run.as_of.iso()
+            << "): ack " << ack->id << " by " << dsl::printable(ack->by) << " at " << ack->at << "\n";
   return exit_ok;
 }
 
@@ -58,7 +59,7 @@ Action add_ack_command(CLI::App& app) {
   auto options = std::make_shared<AckOptions>();
   CLI::App* cmd = app.add_subcommand("ack", "Record that a stored flag was seen, by whom, and what was done");
   cmd->footer(
-      "Example:\n  waymark ack --db school.db 17 --by \"J Smith (SENCO)\" --note \"Review meeting booked with parents for 20 Nov\"\n\n"
+      "Example (after the import and run examples of 'waymark run --help'):\n  waymark ack --db school.db 1 --by \"J Smith (SENCO)\" --note \"Review meeting booked with parents for 20 Nov\"\n\n"
       "Flag numbers are printed by 'waymark history' (and after 'waymark run --db').\n"
       "Acknowledgements cannot be edited or removed: record a correction as a new one.\n\n"
       "Exit codes: 0 recorded, 2 wrong usage or no such flag, 3 the database could not be used.");

@@ -57,7 +57,7 @@ int run_verify(const AuditOptions& options) {
     std::cout << "TAMPERING FOUND in '" << options.db << "': " << count(report->problems.size(), "problem", "problems")
               << "; the first is listed first\n";
     const std::size_t shown = std::min<std::size_t>(report->problems.size(), 50);
-    for (std::size_t i = 0; i < shown; ++i) std::cout << "  " << (i + 1) << ". " << report->problems[i].what << "\n";
+    for (std::size_t i = 0; i < shown; ++i) std::cout << "  " << (i + 1) << ". " << printable_lines(report->problems[i].what) << "\n";
     if (shown < report->problems.size()) {
       std::cout << "  ... and " << (report->problems.size() - shown) << " more\n";
     }
@@ -151,7 +151,7 @@ Action add_audit_command(CLI::App& app) {
   verify->add_option("--head", options->head, "A head hash printed by an earlier verify: it must still be in the chain");
   CLI::App* reproduce = cmd->add_subcommand("reproduce", "Re-evaluate a stored run's inputs as of its date and compare");
   reproduce->footer(
-      "Example:\n  waymark audit reproduce --db school.db --pack hertfordshire --run 3\n\n"
+      "Example:\n  waymark audit reproduce --db school.db --pack hertfordshire --run 1\n\n"
       "The pack must be the one the run was made with (same digest). Exit codes: 0 the same flags, due entries,\n"
       "tiers and explanations; 1 a difference; 2 wrong usage or another pack; 3 the database could not be read.");
   reproduce->add_option("--db", options->db, "The database file (opened read-only)")->required();

@@ -139,7 +139,7 @@ int run_diff(const DiffOptions& options) {
   out << "\nSummary: " << impact.rules.size() << (impact.rules.size() == 1 ? " rule" : " rules") << " changed; "
       << newly << " newly flagged, " << gone << " no longer flagged (pupil-rule pairs); " << impact.pupils_changed
       << " of " << impact.pupils << " pupils affected.\n";
-  std::cout << out.str() << std::flush;
+  std::cout << printable_lines(out.str()) << std::flush;
   return exit_ok;
 }
 
@@ -149,7 +149,8 @@ Action add_diff_command(CLI::App& app) {
   auto options = std::make_shared<DiffOptions>();
   CLI::App* cmd = app.add_subcommand("diff", "Show the impact of a pack change: pupils newly flagged and no longer flagged, per rule");
   cmd->footer(
-      "Example:\n  waymark diff --pack kent --pack ./kent-draft --cases roll/ --as-of 2025-11-17\n\n"
+      "Example:\n  waymark diff --pack england --pack hertfordshire --cases examples/caseload --as-of 2025-11-17\n"
+      "  waymark diff --pack kent --pack ./kent-draft --cases examples/caseload   (your draft against the live pack)\n\n"
       "Exit codes: 0 done, 2 wrong usage, 3 a pack or case file could not be loaded.");
   cmd->add_option("--pack", options->packs, "The old version, then the new (give --pack twice)")->required();
   add_case_options(cmd, options->cases);

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "waymark/dsl/printable.hpp"
 #include "pipeline.hpp"
 #include "waymark/engine/prepare.hpp"
 #include "store_input.hpp"
@@ -14,6 +15,25 @@
 namespace waymark::cli {
 
 namespace {
+
+// A rule id without its pack (`persistent-absence`) names the rule whose id ends so; otherwise the
+// nearest id by spelling.
+std::string rule_suggestion(const std::string& rule, const std::vector<std::string>& ids) {
+  std::vector<std::string> ends;
+  for (const std::string& id : ids) {
+    if (id.size() > rule.size() && id.compare(id.size() - rule.size(), rule.size(), rule) == 0 &&
+        id[id.size() - rule.size() - 1] == '/') {
+      ends.push_back(id);
+    }
+  }
+  if (ends.size() == 1) return "; did you mean '" + ends.front() + "'? (rule ids begin with their pack's name)";
+  if (ends.size() > 1) {
+    std::string all;
+    for (const std::string& id : ends) all += (all.empty() ? "'" : ", '") + id + "'";
+    return "; did you mean one of " + all + "? (rule ids begin with their pack's name)";
+  }
+  return dsl::did_you_mean(rule, ids);
+}
 
 struct ExplainOptions {
   std::string pack;
@@ -65,8 +85,8 @@ int run_explain(const ExplainOptions& options) {
     const auto explanations = engine::explain_rule(*ready->compiled, pupil, *as_of, options.rule);
     if (!explanations) {
       diagnostics.error({}, "unknown-rule",
-                        "no enabled rule '" + options.rule + "' in pack " + identity.name +
-                            dsl::did_you_mean(options.rule, ready->compiled->rule_ids()));
+                        "no enabled rule '" + dsl::printable(options.rule) + "' in pack " + identity.name +
+                            rule_suggestion(options.rule, ready->compiled->rule_ids()));
       return fail(exit_usage);
     }
     if (explanations->empty()) {
@@ -87,7 +107,7 @@ int run_explain(const ExplainOptions& options) {
       text += (i > 0 ? "\n" : "") + std::string("flag: ") + f.title + "\n" + engine::explanation_text(f.explanation, identity);
     }
   }
-  std::cout << text << std::flush;
+  std::cout << printable_lines(text) << std::flush;
   return exit_ok;
 }
 
@@ -97,9 +117,9 @@ Action add_explain_command(CLI::App& app) {
   auto options = std::make_shared<ExplainOptions>();
   CLI::App* cmd = app.add_subcommand("explain", "Explain why a pupil's flags fired, or why a rule did or did not fire");
   cmd->footer(
-      "Example:\n  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --as-of 2025-11-17\n"
-      "  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-0042 --rule england/persistent-absence\n"
-      "  waymark explain --db school.db --flag 17   (a stored flag, exactly as explained when its run was made)\n\n"
+      "Example:\n  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-007 --as-of 2025-11-17\n"
+      "  waymark explain --pack hertfordshire --cases examples/caseload --pupil P-007 --as-of 2025-11-17 --rule england/persistent-absence\n"
+      "  waymark explain --db school.db --flag 1   (a stored flag, exactly as explained when its run was made)\n\n"
       "Exit codes: 0 done, 2 wrong usage (an unknown rule), 3 a pack or case file could not be loaded.");
   cmd->add_option("--pack", options->pack, "The pack: a folder path or a name (not with --flag)");
   add_input_options(cmd, options->cases, options->db);

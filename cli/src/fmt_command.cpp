@@ -1,7 +1,9 @@
-// `waymark fmt FILE... [--check]` (cli.md): rewrite rule files in the canonical layout (language.md §10).
+// `waymark fmt FILE|DIR... [--check]` (cli.md): rewrite rule files in the canonical layout (language.md §10).
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -9,6 +11,7 @@
 #include "output.hpp"
 #include "waymark/dsl/format.hpp"
 #include "waymark/dsl/parse.hpp"
+#include "waymark/dsl/printable.hpp"
 
 namespace waymark::cli {
 
@@ -18,6 +21,39 @@ struct FmtOptions {
   std::vector<std::string> files;
   bool check = false;
 };
+
+// `waymark fmt rules/kent`: a folder stands for the .wmk files under it, in name order. Symbolic links
+// are not followed, so a link loop cannot make it walk for ever.
+bool expand_folders(const std::vector<std::string>& paths, std::vector<std::string>& files, dsl::Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  bool ok = true;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(path, ec))) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec) && !it->is_symlink(ec) && it->path().extension() == ".wmk") {
+        found.push_back(it->path().string());
+      }
+    }
+    if (ec) {
+      diagnostics.error({}, "cannot-read", "cannot read the folder '" + dsl::printable(path) + "': " + ec.message());
+      ok = false;
+      continue;
+    }
+    if (found.empty()) {
+      diagnostics.error({}, "usage", "no .wmk rule files under '" + dsl::printable(path) + "'");
+      ok = false;
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return ok;
+}
 
 int run_fmt(const FmtOptions& options) {
   dsl::SourceSet sources;
@@ -30,7 +66,12 @@ int run_fmt(const FmtOptions& options) {
   };
   std::vector<Pending> changed;
   bool unreadable = false;
-  for (const std::string& path : options.files) {
+  std::vector<std::string> files;
+  if (!expand_folders(options.files, files, diagnostics)) {
+    print_diagnostics(std::cerr, diagnostics, sources, false);
+    return exit_usage;
+  }
+  for (const std::string& path : files) {
     const std::optional<dsl::FileId> file = dsl::read_source(path, sources, diagnostics, 64 << 20);
     if (!file) {
       unreadable = true;
@@ -73,9 +114,10 @@ Action add_fmt_command(CLI::App& app) {
   auto options = std::make_shared<FmtOptions>();
   CLI::App* cmd = app.add_subcommand("fmt", "Rewrite .wmk rule files in the canonical layout");
   cmd->footer(
-      "Example:\n  waymark fmt rules/kent/*.wmk\n  waymark fmt --check rules/kent/*.wmk   # CI: exit 1 if any file would change\n\n"
+      "Example:\n  waymark fmt rules/kent/*.wmk\n  waymark fmt rules/kent                  # every .wmk file under the folder\n"
+      "  waymark fmt --check rules               # CI: exit 1 if any file would change\n\n"
       "Exit codes: 0 done (or all files canonical), 1 --check found files to reformat, 3 a file could not be read or parsed.");
-  cmd->add_option("files", options->files, "Rule files to format")->required();
+  cmd->add_option("files", options->files, "Rule files to format, or folders: the .wmk files under them")->required();
   cmd->add_flag("--check", options->check, "Only report files that are not in the canonical layout (exit 1)");
   return [options, cmd]() -> int { return cmd->parsed() ? run_fmt(*options) : -1; };
 }

@@ -173,7 +173,8 @@ int run_history(const HistoryOptions& options) {
   if (db) history = db->history(options.pupil, diagnostics);
   print_diagnostics(std::cerr, diagnostics, sources, false);
   if (!history) return exit_input;
-  std::cout << (options.format == "json" ? json_history(*history) : text_history(*history, options.db)) << std::flush;
+  std::cout << (options.format == "json" ? json_history(*history) : printable_lines(text_history(*history, options.db)))
+            << std::flush;
   return exit_ok;
 }
 
@@ -183,7 +184,7 @@ Action add_history_command(CLI::App& app) {
   auto options = std::make_shared<HistoryOptions>();
   CLI::App* cmd = app.add_subcommand("history", "Every stored run's flags for a pupil, with acknowledgements");
   cmd->footer(
-      "Example:\n  waymark history --db school.db --pupil P-0042\n\n"
+      "Example:\n  waymark history --db school.db --pupil P-007\n\n"
       "Each flag is marked new or continuing against the pupil's previous run with the same pack, and flags of\n"
       "that run that no longer fire are listed as resolved. Names and UPNs are never printed.\n\n"
       "Exit codes: 0 done, 2 wrong usage, 3 the database could not be read or holds no such pupil.");

@@ -35,6 +35,13 @@ int run_import(const ImportOptions& options) {
     std::cerr << "waymark: nothing was imported into '" << options.db << "'\n";
     return exit_input;
   };
+  // issue 10.1: the database is this command's output; it must not be one of the files it reads.
+  if (!check_output_path(options.db, options.cases, diagnostics)) {
+    print_diagnostics(std::cerr, diagnostics, sources, false);
+    return exit_usage;
+  }
+  Progress progress;
+  progress.show("loading the pack " + options.pack + " ...");
   // Only the vocabulary is needed to validate records; the pack's rules are not compiled.
   engine::PackRequest request{options.pack};
   request.until = engine::PackStage::loaded;
@@ -45,8 +52,13 @@ int run_import(const ImportOptions& options) {
   store::ImportProvenance provenance;
   provenance.started = store::now_utc();
   provenance.pack = {pack->top().name, pack->top().version, pack->digest};
+  progress.show("loading the case files ...");
   std::optional<engine::Caseload> caseload = load_cases(options.cases, pack->vocabulary, sources, diagnostics);
   if (!caseload) return fail();
+  if (!check_output_path(options.db, source_paths(sources), diagnostics)) {
+    print_diagnostics(std::cerr, diagnostics, sources, false);
+    return exit_usage;
+  }
   if (caseload->pupils.empty()) {
     diagnostics.error({}, "no-pupils", "the files given hold no pupils");
     return fail();
@@ -59,9 +71,11 @@ int run_import(const ImportOptions& options) {
 
   store::OpenOptions open;
   open.mode = store::OpenMode::create;
+  progress.show("importing " + plural(caseload->pupils.size(), "pupil", "pupils") + " into " + options.db + " ...");
   auto db = store::Store::open(options.db, open, diagnostics);
   if (!db) return fail();
   const auto summary = db->import_caseload(*caseload, pack->vocabulary, provenance, diagnostics);
+  progress.clear();
   if (!summary) return fail();
   if (!diagnostics.empty()) print_diagnostics(std::cerr, diagnostics, sources, false);
   const auto done = std::chrono::steady_clock::now();
@@ -84,7 +98,8 @@ Action add_import_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("import", "Validate case files and store them in a database, all or nothing");
   cmd->footer(
       "Example:\n  waymark import --db school.db examples/caseload\n"
-      "  waymark import --db la.db --pack hertfordshire roll/   (a CSV folder: pupils.csv, records.csv, attendance.csv)\n\n"
+      "  waymark gen --pupils 500 --out /tmp/roll && waymark import --db la.db /tmp/roll\n"
+      "      (a CSV folder: pupils.csv, records.csv, attendance.csv)\n\n"
       "A pupil already stored is replaced by the new version; the previous version is kept for the audit trail.\n"
       "The database is created private to you (mode 600): it holds pupils' personal data.\n\n"
       "Exit codes: 0 stored, 2 wrong usage, 3 a file or the database could not be used (nothing was stored).");

@@ -3,6 +3,7 @@
 #include <ctime>
 #include <set>
 
+#include "waymark/dsl/printable.hpp"
 #include "waymark/engine/case_loader.hpp"
 
 namespace waymark::cli {
@@ -34,7 +35,10 @@ bool select_pupils(engine::Caseload& caseload, const std::vector<std::string>& i
   bool ok = true;
   for (const std::string& id : wanted) {
     if (caseload.find(id) == nullptr) {
-      diagnostics.error({}, "unknown-pupil", "no pupil '" + id + "' in the cases given");
+      std::vector<std::string> known;
+      for (const engine::Pupil& p : caseload.pupils) known.push_back(p.id());
+      diagnostics.error({}, "unknown-pupil",
+                        "no pupil '" + dsl::printable(id) + "' in the cases given" + dsl::did_you_mean(id, known));
       ok = false;
     }
   }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "waymark/dsl/printable.hpp"
 #include "waymark/engine/csv_text.hpp"
 
 namespace waymark::cli {
@@ -134,22 +135,71 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::string csv_report(const engine::RunResult& run) {
-  std::ostringstream out;
-  write_csv_report(out, run);
-  return out.str();
+namespace {
+
+// OWASP, "CSV Injection": a cell that begins with = + - @ tab or carriage return is read by a
+// spreadsheet as a formula. A leading apostrophe makes it text again, and shows as nothing.
+std::string cell(std::string_view text, bool terminal) {
+  std::string value = terminal ? dsl::printable(text) : std::string(text);
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
+    value.insert(value.begin(), '\'');
+  }
+  return engine::csv_field(value);
 }
 
-void write_csv_report(std::ostream& out, const engine::RunResult& run) {
-  using engine::csv_field;
-  out << "pupil_id,rule,severity,category,tier,title,evidence,actions\r\n";
+}  // namespace
+
+// docs/guide-senco.md, "The CSV report": one row per flag or due entry, flags first from the most
+// severe (urgent, high, medium, low: their rank, not their spelling), then due entries by deadline;
+// within those, by pupil and the order the run gave them. The first eight columns are cli.md's.
+void write_csv_report(std::ostream& out, const engine::RunResult& run, bool terminal) {
+  struct Row {
+    int rank;  // severity rank for flags (3 urgent .. 0 low); -1 for due entries
+    std::string deadline;
+    const engine::PupilResult* pupil;
+    std::size_t position;
+    const engine::Flag* flag;
+    const engine::DueEntry* due;
+  };
+  std::vector<Row> rows;
   for (const engine::PupilResult& p : run.pupils) {
-    for (const engine::Flag& f : p.flags) {
-      out << csv_field(p.id) << ',' << csv_field(f.rule) << ',' << engine::severity_name(f.severity) << ','
-          << csv_field(f.category) << ',' << (f.tier ? std::to_string(*f.tier) : std::string()) << ','
-          << csv_field(f.title) << ',' << csv_field(joined(f.evidence)) << ',' << csv_field(joined(f.actions)) << "\r\n";
+    for (std::size_t i = 0; i < p.flags.size(); ++i) {
+      rows.push_back({static_cast<int>(p.flags[i].severity), "", &p, i, &p.flags[i], nullptr});
+    }
+    for (std::size_t i = 0; i < p.due.size(); ++i) {
+      // A deadline beyond the calendar sorts last ("~" after every digit).
+      rows.push_back({-1, p.due[i].deadline ? p.due[i].deadline->iso() : "~", &p, i, nullptr, &p.due[i]});
     }
   }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.rank != b.rank) return a.rank > b.rank;
+    if (a.deadline != b.deadline) return a.deadline < b.deadline;
+    if (a.pupil->id != b.pupil->id) return a.pupil->id < b.pupil->id;
+    return a.position < b.position;
+  });
+  const std::string tail = "," + run.as_of.iso() + "," + cell(run.pack.name, terminal) + "," +
+                           cell(run.pack.version, terminal) + "\r\n";
+  out << "pupil_id,rule,severity,category,tier,title,evidence,actions,notify,entry,deadline,as_of,pack,pack_version\r\n";
+  for (const Row& r : rows) {
+    if (r.flag != nullptr) {
+      const engine::Flag& f = *r.flag;
+      out << cell(r.pupil->id, terminal) << ',' << cell(f.rule, terminal) << ',' << engine::severity_name(f.severity)
+          << ',' << cell(f.category, terminal) << ',' << (f.tier ? std::to_string(*f.tier) : std::string()) << ','
+          << cell(f.title, terminal) << ',' << cell(joined(f.evidence), terminal) << ','
+          << cell(joined(f.actions), terminal) << ',' << cell(joined(f.notify), terminal) << ",flag," << tail;
+    } else {
+      const engine::DueEntry& d = *r.due;
+      out << cell(r.pupil->id, terminal) << ',' << cell(d.rule, terminal) << ",,,," << cell(d.title, terminal) << ','
+          << cell(joined(d.evidence), terminal) << ',' << cell(joined(d.actions), terminal) << ",,due,"
+          << (d.deadline ? d.deadline->iso() : std::string()) << tail;
+    }
+  }
+}
+
+std::string csv_report(const engine::RunResult& run, bool terminal) {
+  std::ostringstream out;
+  write_csv_report(out, run, terminal);
+  return out.str();
 }
 
 namespace {
@@ -159,6 +209,9 @@ int worst(const engine::PupilResult& p) {
   for (const engine::Flag& f : p.flags) w = std::max(w, static_cast<int>(f.severity));
   return w;
 }
+
+// Text from the case data or the pack, made safe for a terminal (issue 10.6).
+std::string shown(std::string_view text) { return dsl::printable(text); }
 
 std::string upper(const char* s) {
   std::string out = s;
@@ -202,16 +255,16 @@ void write_text_report(std::ostream& out, const engine::RunResult& run, const en
     }
   };
   const std::vector<const engine::PupilResult*> order = attention_order(run);
-  out << bold << "Waymark as of " << run.as_of.iso() << reset << " - pack " << run.pack.name << " " << run.pack.version
+  out << bold << "Waymark as of " << run.as_of.iso() << reset << " - pack " << shown(run.pack.name) << " " << shown(run.pack.version)
       << "\n\n";
   std::size_t counts[4] = {0, 0, 0, 0};
   std::size_t flagged = 0;
   for (const engine::PupilResult* p : order) {
     std::string name;
     if (!options.redact) {
-      if (const engine::Pupil* pupil = caseload.find(p->id); pupil != nullptr && pupil->name) name = " " + *pupil->name;
+      if (const engine::Pupil* pupil = caseload.find(p->id); pupil != nullptr && pupil->name) name = " " + shown(*pupil->name);
     }
-    out << bold << p->id << reset << name << "  ";
+    out << bold << shown(p->id) << reset << name << "  ";
     out << "current tier " << (p->current_tier == 0 ? std::string("none") : std::to_string(p->current_tier));
     if (p->suggested_tier) out << ", suggested tier " << *p->suggested_tier;
     out << "\n";
@@ -220,13 +273,13 @@ void write_text_report(std::ostream& out, const engine::RunResult& run, const en
       ++counts[static_cast<int>(f.severity)];
       std::string severity = upper(engine::severity_name(f.severity));
       severity.resize(7, ' ');
-      out << "  " << tone(f.severity) << severity << reset << f.title;
-      if (!f.evidence.empty()) out << dim << "  [" << joined(f.evidence) << "]" << reset;
+      out << "  " << tone(f.severity) << severity << reset << shown(f.title);
+      if (!f.evidence.empty()) out << dim << "  [" << shown(joined(f.evidence)) << "]" << reset;
       out << "\n";
-      for (const std::string& a : f.actions) out << "         -> " << a << "\n";
+      for (const std::string& a : f.actions) out << "         -> " << shown(a) << "\n";
       if (!f.notify.empty()) {
         std::string roles;
-        for (const std::string& r : f.notify) roles += (roles.empty() ? "" : ", ") + r;
+        for (const std::string& r : f.notify) roles += (roles.empty() ? "" : ", ") + shown(r);
         out << "         -> tell: " << roles << "\n";
       }
     }
@@ -234,10 +287,10 @@ void write_text_report(std::ostream& out, const engine::RunResult& run, const en
       out << "  due:\n";
       for (const engine::DueEntry& d : p->due) {
         out << "    by " << (d.deadline ? d.deadline->iso() : std::string("(date beyond the calendar)")) << "  "
-            << d.title;
-        if (!d.evidence.empty()) out << dim << "  [" << joined(d.evidence) << "]" << reset;
+            << shown(d.title);
+        if (!d.evidence.empty()) out << dim << "  [" << shown(joined(d.evidence)) << "]" << reset;
         out << "\n";
-        for (const std::string& a : d.actions) out << "         -> " << a << "\n";
+        for (const std::string& a : d.actions) out << "         -> " << shown(a) << "\n";
       }
     }
     out << "\n";

@@ -21,8 +21,10 @@ struct ReportOptions {
 // memory); the string forms return the same bytes.
 std::string json_report(const engine::RunResult& run, const ReportOptions& options);
 void write_json_report(std::ostream& out, const engine::RunResult& run, const ReportOptions& options);
-std::string csv_report(const engine::RunResult& run);
-void write_csv_report(std::ostream& out, const engine::RunResult& run);
+/// One row per flag or due entry (docs/guide-senco.md lists the columns); cells from data are
+/// neutralised against formula injection; `terminal`: control characters are made visible too.
+void write_csv_report(std::ostream& out, const engine::RunResult& run, bool terminal = false);
+std::string csv_report(const engine::RunResult& run, bool terminal = false);
 /// The SENCO's view: pupils needing attention first, plain words, deadlines in the due list.
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options);
 void write_text_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,

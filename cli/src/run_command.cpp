@@ -79,54 +79,67 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
 int run_run(const RunOptions& options) {
   dsl::SourceSet sources;
   dsl::Diagnostics diagnostics;
-  auto fail = [&]() {
+  auto fail = [&](int code = exit_input) {
     print_diagnostics(std::cerr, diagnostics, sources, false);
-    return exit_input;
+    return code;
   };
   const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
-  if (!as_of) {
-    print_diagnostics(std::cerr, diagnostics, sources, false);
-    return exit_usage;
-  }
+  if (!as_of) return fail(exit_usage);
+  // issue 10.1: refuse an output that is an input (or no file) before reading, and again once every
+  // file read is known, before the run is stored or anything written.
+  std::vector<std::string> inputs = database_paths(options.db);
+  inputs.insert(inputs.end(), options.cases.begin(), options.cases.end());
+  inputs.push_back(options.pack);
+  if (!check_output_path(options.out, inputs, diagnostics)) return fail(exit_usage);
+  Progress progress;
+  progress.show("loading the pack " + options.pack + " ...");
   std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail();
   const std::string started = store::now_utc();
   std::unique_ptr<StoreInput> db;
   std::optional<engine::Caseload> caseload;
   if (!options.db.empty()) {
+    progress.show("reading the cases from " + options.db + " ...");
     db = read_store_input(options.db, store::OpenMode::write, ready->pack.vocabulary, options.pupils, diagnostics);
     if (!db) return fail();
     caseload = std::move(db->stored.caseload);
   } else {
+    progress.show("loading the case files ...");
     caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
   }
   if (!caseload || !select_pupils(*caseload, options.pupils, diagnostics)) return fail();
+  inputs = source_paths(sources);
+  const std::vector<std::string> db_files = database_paths(options.db);
+  inputs.insert(inputs.end(), db_files.begin(), db_files.end());
+  if (!check_output_path(options.out, inputs, diagnostics)) return fail(exit_usage);
 
   engine::EvaluateOptions evaluate;
   evaluate.as_of = *as_of;
-  const bool show_progress = stderr_is_terminal() && caseload->pupils.size() > 5000;
-  if (show_progress) {
-    evaluate.progress = [](std::size_t done, std::size_t total) {
-      if (done % 8192 < 256 || done == total) std::cerr << "\revaluating " << done << " / " << total << " pupils" << std::flush;
+  if (progress.active()) {
+    evaluate.progress = [&progress](std::size_t done, std::size_t total) {
+      if (done % 8192 < 256 || done == total) {
+        progress.show("evaluating " + std::to_string(done) + " / " + std::to_string(total) + " pupils");
+      }
     };
   }
   const Keep keep = options.format == "html" ? Keep::shown : options.format == "text" ? Keep::names : Keep::none;
   std::optional<engine::RunResult> run = evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, diagnostics);
-  if (show_progress) std::cerr << "\r\033[K" << std::flush;
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
+  progress.clear();  // save_store_run says where the run went
   if (db && !save_store_run(*db, *run, options.pupils, started, diagnostics)) return fail();
   if (!diagnostics.empty()) print_diagnostics(std::cerr, diagnostics, sources, false);
 
   ReportOptions report;
   report.explain = options.explain;
   report.redact = options.redact;
-  report.colour = options.out.empty() && stdout_is_terminal();
+  report.colour = options.out.empty() && stdout_colour();
+  const bool terminal = (options.out.empty() || options.out == "-") && stdout_is_terminal();
   OutputFile output(options.out);
   if (!output.open(diagnostics)) return fail();
   std::ostream& out = output.stream();
   if (options.format == "json") write_json_report(out, *run, report);
-  else if (options.format == "csv") write_csv_report(out, *run);
+  else if (options.format == "csv") write_csv_report(out, *run, terminal);
   else if (options.format == "html") write_html_report(out, *run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
   else write_text_report(out, *run, *caseload, report);
   if (!output.commit(diagnostics)) return fail();
@@ -146,7 +159,8 @@ Action add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Evaluate a rule pack over pupils' case records and report what needs attention");
   cmd->footer(
       "Example:\n  waymark run --pack hertfordshire --cases examples/caseload --as-of 2025-11-17\n"
-      "  waymark run --pack ./my-pack --cases roll/ --format json --out results.json\n"
+      "  waymark run --pack hertfordshire --cases examples/caseload --as-of 2025-11-17 --format csv --out results.csv\n"
+      "  waymark import --db school.db examples/caseload\n"
       "  waymark run --pack hertfordshire --db school.db --as-of 2025-11-17   (stores the run and its flags)\n\n"
       "Exit codes: 0 done (flags are results, not failures), 2 wrong usage, 3 a pack or case file could not be loaded.");
   cmd->add_option("--pack", options->pack, "The pack: a folder path or a name (kent)")->required();

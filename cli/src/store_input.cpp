@@ -90,10 +90,11 @@ int explain_stored_flag(const std::string& db, const std::string& flag_text) {
     }
     return exit_input;
   }
-  std::cout << "flag " << stored->id << ": " << stored->flag.title << "\n"
-            << "stored by run " << stored->run.id << " (as of " << stored->run.as_of.iso() << ", finished "
-            << stored->run.finished << ") for pupil " << stored->pupil << "\n"
-            << engine::explanation_text(stored->flag.explanation, stored->run.pack) << std::flush;
+  std::cout << printable_lines("flag " + std::to_string(stored->id) + ": " + stored->flag.title + "\n" +
+                               "stored by run " + std::to_string(stored->run.id) + " (as of " + stored->run.as_of.iso() +
+                               ", finished " + stored->run.finished + ") for pupil " + stored->pupil + "\n" +
+                               engine::explanation_text(stored->flag.explanation, stored->run.pack))
+            << std::flush;
   return exit_ok;
 }
 

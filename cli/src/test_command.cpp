@@ -6,6 +6,8 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
+#include "pipeline.hpp"
+#include "waymark/dsl/printable.hpp"
 #include "waymark/engine/pack_tests.hpp"
 
 namespace waymark::cli {
@@ -36,9 +38,9 @@ int run_test(const std::string& pack_name) {
   }
   for (const engine::PackTestResult& r : report->results) {
     if (r.passed()) continue;
-    std::cout << r.file << ":" << r.line << ": test '" << r.name << "' failed\n";
+    std::cout << dsl::printable(r.file) << ":" << r.line << ": test '" << dsl::printable(r.name) << "' failed\n";
     for (const std::string& f : r.failures) {
-      std::cout << "  " << f << (f.empty() || f.back() != '\n' ? "\n" : "");
+      std::cout << "  " << printable_lines(f) << (f.empty() || f.back() != '\n' ? "\n" : "");
     }
   }
   if (!never_fired.empty()) {

@@ -1,5 +1,7 @@
 #include "waymark/dsl/diagnostic.hpp"
 
+#include "waymark/dsl/printable.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -71,12 +73,12 @@ std::string render_text(const std::vector<Diagnostic>& diagnostics, const Source
   for (const Diagnostic& d : diagnostics) {
     const char* tone = !colour ? "" : d.severity == Severity::error ? "\033[1;31m" : "\033[1;35m";
     if (d.range.file == no_file) {
-      out << bold << "waymark: " << reset << tone << severity_word(d.severity) << ":" << reset << " " << d.message
-          << " [" << d.code << "]\n";
+      out << bold << "waymark: " << reset << tone << severity_word(d.severity) << ":" << reset << " "
+          << printable(d.message) << " [" << d.code << "]\n";
     } else {
       const Located at = locate(d, sources);
-      out << bold << at.file << ":" << at.start.line << ":" << at.start.column << ":" << reset << " " << tone
-          << severity_word(d.severity) << ":" << reset << " " << d.message << " [" << d.code << "]\n";
+      out << bold << printable(at.file) << ":" << at.start.line << ":" << at.start.column << ":" << reset << " " << tone
+          << severity_word(d.severity) << ":" << reset << " " << printable(d.message) << " [" << d.code << "]\n";
       const SourceFile& file = sources.file(d.range.file);
       const std::string_view line = file.line_text(at.start.line);
       // Only rule files' lines are quoted (issue 10.5): a case file's lines may carry a pupil's name
@@ -86,11 +88,22 @@ std::string render_text(const std::vector<Diagnostic>& diagnostics, const Source
             at.end.line == at.start.line && at.end.column > at.start.column ? at.end.column - at.start.column : 1;
         char number[32];
         std::snprintf(number, sizeof number, "%5zu", at.start.line);
-        out << number << " | " << line << "\n";
-        out << "      | " << tone << caret_line(line, at.start.column, width) << reset << "\n";
+        // A rule file's line may hold escape sequences: shown made visible, the caret moved to match.
+        const std::string shown = printable(line, true);
+        std::size_t column = at.start.column;
+        if (shown.size() != line.size()) {
+          std::size_t cut = 0;  // the byte where the column's character starts
+          for (std::size_t character = 1; cut < line.size() && character < at.start.column; ++character) {
+            ++cut;
+            while (cut < line.size() && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) ++cut;
+          }
+          column = count_characters(printable(line.substr(0, cut), true)) + 1;
+        }
+        out << number << " | " << shown << "\n";
+        out << "      | " << tone << caret_line(shown, column, width) << reset << "\n";
       }
     }
-    for (const std::string& note : d.notes) out << "      = note: " << note << "\n";
+    for (const std::string& note : d.notes) out << "      = note: " << printable(note) << "\n";
   }
   return out.str();
 }

@@ -73,8 +73,26 @@ private:
   const dsl::Vocabulary& vocabulary_;
 };
 
-const char* const schools[] = {"Oakfield Academy", "Riverside Primary", "St Mary's CE School", "Hillcrest High",
-                               "Meadowbank Primary", "Northgate School", "Elmwood Academy", "Brookside Primary"};
+// Schools by phase, so that a pupil's age fits the school (Reception to Year 6 at a primary, Years 7
+// to 11 at a secondary, any at an all-through school).
+struct School {
+  const char* name;
+  int first_group;  // 0 = Reception, 11 = Year 11
+  int last_group;
+};
+const School schools[] = {{"Riverside Primary", 0, 6},  {"Meadowbank Primary", 0, 6}, {"Brookside Primary", 0, 6},
+                          {"Hillcrest High", 7, 11},     {"Northgate School", 7, 11},  {"Oakfield Academy", 7, 11},
+                          {"St Mary's CE School", 0, 11}, {"Elmwood Academy", 0, 11}};
+
+// One draw picks a school the year group fits, the same number of draws as before phases counted.
+const char* school_for(int group, std::uint64_t draw) {
+  const School* fits[std::size(schools)];
+  std::size_t n = 0;
+  for (const School& s : schools) {
+    if (group >= s.first_group && group <= s.last_group) fits[n++] = &s;
+  }
+  return fits[draw % n]->name;
+}
 
 }  // namespace
 
@@ -102,6 +120,14 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
     }
   };
 
+  auto rate = [&](const char* kind) -> std::uint64_t {
+    if (const auto at = options.per_mille.find(kind); at != options.per_mille.end()) return at->second;
+    for (const GeneratedKind& k : generated_kinds) {
+      if (std::string_view(k.kind) == kind) return k.per_mille;
+    }
+    return 0;
+  };
+
   Caseload caseload;
   caseload.pupils.reserve(options.pupils);
   const int year = options.first_day.academic_year_start();
@@ -115,7 +141,7 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
     const int group = static_cast<int>(random.below(12));
     const Date born = Date::from_ymd(year - 5 - group, 9, 1)->plus_days(static_cast<std::int32_t>(random.below(365)));
     attribute(p, "dob", born);
-    attribute(p, "school", std::string(schools[random.below(std::size(schools))]));
+    attribute(p, "school", std::string(school_for(group, random.next())));
     const bool looked_after = random.chance(7);
     attribute(p, "looked_after", looked_after);
     attribute(p, "previously_looked_after", !looked_after && random.chance(3));
@@ -149,7 +175,7 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
     int serial = 0;
     auto next_id = [&](const char* prefix) { return std::string(prefix) + std::to_string(++serial); };
     auto some_day = [&]() { return days.empty() ? options.first_day : days[random.below(days.size())]; };
-    if (maker.has("suspension") && random.chance(90)) {
+    if (maker.has("suspension") && random.chance(rate("suspension"))) {
       const int count = 1 + static_cast<int>(random.below(3));
       for (int s = 0; s < count; ++s) {
         const Date start = some_day();
@@ -159,7 +185,7 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
         maker.set(r, "days", dsl::Rational(length));
         maker.set(r, "reason", std::string("persistent disruptive behaviour"));
         p.records.push_back(std::move(r));
-        if (maker.has("reintegration_meeting") && random.chance(700)) {
+        if (maker.has("reintegration_meeting") && random.chance(rate("reintegration_meeting"))) {
           const Date on = calendar.add_school_days(end, 1 + static_cast<std::int64_t>(random.below(7))).value_or(end);
           Record m = maker.make("reintegration_meeting", next_id("M-"), on);
           maker.set(m, "restorative", random.chance(600));
@@ -168,7 +194,7 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
         }
       }
     }
-    if (maker.has("reduced_timetable") && random.chance(6)) {
+    if (maker.has("reduced_timetable") && random.chance(rate("reduced_timetable"))) {
       const Date start = some_day();
       Record r = maker.make("reduced_timetable", next_id("RT-"), start);
       maker.set(r, "hours_per_week", dsl::Rational(10 + static_cast<std::int64_t>(random.below(12))));
@@ -178,17 +204,17 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
       maker.set(r, "reviews", reviews);
       p.records.push_back(std::move(r));
     }
-    if (maker.has("tier") && random.chance(300)) {
+    if (maker.has("tier") && random.chance(rate("tier"))) {
       Record r = maker.make("tier", next_id("T-"), options.first_day.plus_days(-static_cast<std::int32_t>(random.below(300))));
       maker.set(r, "level", dsl::Rational(1 + static_cast<std::int64_t>(random.below(4))));
       p.records.push_back(std::move(r));
     }
-    if (maker.has("meeting") && absence_per_mille >= 100 && random.chance(500)) {
+    if (maker.has("meeting") && absence_per_mille >= 100 && random.chance(rate("meeting"))) {
       Record r = maker.make("meeting", next_id("MT-"), some_day());
       maker.set(r, "type", std::string("attendance_support"));
       p.records.push_back(std::move(r));
     }
-    if (maker.has("incident") && random.chance(100)) {
+    if (maker.has("incident") && random.chance(rate("incident"))) {
       const int count = 1 + static_cast<int>(random.below(4));
       for (int k = 0; k < count; ++k) {
         Record r = maker.make("incident", next_id("I-"), some_day());

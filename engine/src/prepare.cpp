@@ -66,8 +66,9 @@ std::unique_ptr<PreparedPack> prepare_pack(const PackRequest& request, dsl::Sour
   auto prepared = std::make_unique<PreparedPack>();
   prepared->pack = std::move(*pack);
   if (request.outline != nullptr) *request.outline = outline_of(prepared->pack);
-  if (failed()) return nullptr;
-  if (request.until == PackStage::loaded) return prepared;
+  if (request.until == PackStage::loaded) return failed() ? nullptr : std::move(prepared);
+  // language.md §8: after a syntax error the other rules are still checked, so one `check` reports
+  // every broken rule and every type error of the others; nothing is returned if any error was found.
   // The request's overrides are on the pack only while it checks (the checker records their values):
   // the pack's layers describe its files.
   prepared->checked = check_with(prepared->pack, request.overrides, sources, diagnostics);

@@ -123,6 +123,24 @@ std::optional<StoredCaseload> read_caseload(Connection& c, const dsl::Vocabulary
   out.input_digest = detail::digest_text(input_digest(ids, digests));
   return out;
 }
+// A run reads the pupils table joined to each pupil's current version: a pupil row deleted or
+// unlinked outside waymark would drop the pupil from the run without a word. Refuse instead.
+bool pupils_complete(Connection& c, dsl::Diagnostics& diagnostics) {
+  Statement removed(c, "SELECT count(DISTINCT v.pupil_id) FROM pupil_versions v WHERE NOT EXISTS "
+                       "(SELECT 1 FROM pupils p WHERE p.id = v.pupil_id)");
+  Statement unlinked(c, "SELECT count(*) FROM pupils p WHERE p.current_version IS NULL OR NOT EXISTS "
+                        "(SELECT 1 FROM pupil_versions v WHERE v.id = p.current_version AND v.pupil_id = p.id)");
+  const std::int64_t gone = removed.step() ? removed.integer(0) : 0;
+  const std::int64_t loose = unlinked.step() ? unlinked.integer(0) : 0;
+  if (gone == 0 && loose == 0) return true;
+  diagnostics.error({}, "altered-data",
+                    std::to_string(gone + loose) + (gone + loose == 1 ? " pupil" : " pupils") + " in " + quoted(c.path()) +
+                        " no longer " + (gone + loose == 1 ? "leads" : "lead") +
+                        " to their case data (rows were deleted or edited outside waymark); nothing was evaluated, so "
+                        "no pupil is skipped silently: run 'waymark audit verify --db " + c.path() + "'");
+  return false;
+}
+
 }  // namespace
 
 // --- reading caseloads --------------------------------------------------------------------------
@@ -133,6 +151,7 @@ std::optional<StoredCaseload> Store::load_caseload(const dsl::Vocabulary& vocabu
   return detail::guarded(*state_, diagnostics, "read the caseload from", false, [&]() -> std::optional<StoredCaseload> {
     Connection& c = *state_->connection;
     Transaction snapshot(c, Transaction::Kind::read);  // one consistent view while an import may be writing
+    if (!pupils_complete(c, diagnostics)) return std::nullopt;
     std::string versions = std::string("SELECT ") + detail::version_columns +
                            " FROM pupils p JOIN pupil_versions v ON v.id = p.current_version";
     std::string records = std::string("SELECT ") + detail::record_columns +

@@ -1,5 +1,7 @@
 #include "chain.hpp"
 
+#include <limits>
+
 #include <string>
 
 namespace waymark::store::detail {
@@ -170,6 +172,12 @@ void ChainWriter::append(const ChainedTable& table, const std::vector<SqlValue>&
 }
 
 void ChainWriter::append(const ChainedTable& table, std::int64_t row, const RowHash& h) {
+  // The head's number comes from the file: one edited to the largest integer must not wrap around.
+  if (seq_ == std::numeric_limits<std::int64_t>::max() || seq_ < 0) {
+    throw SqlError("chain-full", "the audit chain's head records entry " + std::to_string(seq_) +
+                                     ", which no entry can follow (edited outside waymark?): nothing was stored; run "
+                                     "'waymark audit verify --db " + connection_.path() + "'");
+  }
   ++seq_;
   const Digest hash = entry_hash(previous_, seq_, table.name, row, h.content, h.columns);
   insert_.bind(1, seq_).bind(2, table.name).bind(3, row).bind(4, to_bytes(h.content)).bind(5, h.columns).bind(6, to_bytes(hash));

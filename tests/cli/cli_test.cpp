@@ -5,64 +5,18 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support.hpp"
+
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;  // standard output
-  std::string err;  // standard error
-  std::string all() const { return out + err; }
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Result run(const std::string& arguments) {
-  static int counter = 0;
-  const std::string err_path = (std::filesystem::temp_directory_path() /
-                                ("waymark-cli-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(++counter)))
-                                   .string();
-  const std::string command = std::string(WAYMARK_BINARY) + " " + arguments + " 2>" + err_path;
-  Result r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_path);
-  std::filesystem::remove(err_path);
-  return r;
-}
-
-std::string root() { return WAYMARK_SOURCE_ROOT; }
-std::string spec() { return root() + "/tests/fixtures/spec"; }
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("waymark-cli-test-" + std::to_string(::getpid())) / name;
-  fs::create_directories(dir);
-  return dir;
-}
+using namespace waymark::cli_testing;
 
 TEST(SpecExample, GivesTheExpectedJsonWithTheAllowedDifferences) {
   const Result r = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format json");
@@ -120,15 +74,54 @@ TEST(Run, IsByteIdenticalForIdenticalInput) {
   EXPECT_GT(first.out.size(), 10000u);
 }
 
-TEST(Run, WritesCsvWithTheHeaderOfCliMd) {
+TEST(Run, WritesCsvWithCliMdsColumnsFirstAndOneRowPerFlagOrDueEntry) {
   const Result r = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format csv");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "pupil_id,rule,severity,category,tier,title,evidence,actions\r");
-  EXPECT_NE(r.out.find("P-0042,example/reduced-timetable-unreviewed,high,safeguarding,3,"
-                       "Reduced timetable in place for 10 weeks without a recent review,RT-3,"
-                       "Review the reduced timetable with parents and agree a plan back to full-time\r\n"),
-            std::string::npos)
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < r.out.size();) {
+    const std::size_t end = r.out.find("\r\n", at);
+    lines.push_back(r.out.substr(at, end - at));
+    at = end == std::string::npos ? r.out.size() : end + 2;
+  }
+  ASSERT_GE(lines.size(), 4u) << r.out;
+  EXPECT_EQ(lines[0],
+            "pupil_id,rule,severity,category,tier,title,evidence,actions,notify,entry,deadline,as_of,pack,pack_version");
+  // The spec example's flag (expected-2025-11-17.json), with who to tell, the entry kind, no deadline,
+  // the as-of date and the pack (example, version "1") after cli.md's eight columns.
+  EXPECT_NE(std::find(lines.begin(), lines.end(),
+                      "P-0042,example/reduced-timetable-unreviewed,high,safeguarding,3,"
+                      "Reduced timetable in place for 10 weeks without a recent review,RT-3,"
+                      "Review the reduced timetable with parents and agree a plan back to full-time,la_inclusion,flag,,"
+                      "2025-11-17,example,1"),
+            lines.end())
       << r.out;
+  // Its due entry: no severity, category or tier; the deadline of the expected JSON.
+  EXPECT_NE(std::find_if(lines.begin(), lines.end(),
+                         [](const std::string& l) {
+                           return l.rfind("P-0043,example/no-restorative-reintegration,,,,", 0) == 0 &&
+                                  l.find(",S-2,") != std::string::npos &&
+                                  l.size() > 37 && l.substr(l.size() - 37) == ",,due,2025-11-20,2025-11-17,example,1";
+                         }),
+            lines.end())
+      << r.out;
+  // Severity by rank, not spelling: urgent, high, medium, low, then due entries.
+  const std::vector<std::string> order{"urgent", "high", "medium", "low", ""};
+  std::size_t previous = 0;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::size_t first = lines[i].find(',');
+    const std::size_t second = lines[i].find(',', first + 1);
+    const std::string severity = lines[i].substr(second + 1, lines[i].find(',', second + 1) - second - 1);
+    const auto rank = static_cast<std::size_t>(std::find(order.begin(), order.end(), severity) - order.begin());
+    ASSERT_LT(rank, order.size()) << lines[i];
+    EXPECT_GE(rank, previous) << lines[i];
+    previous = rank;
+  }
+  // One row per flag or due entry: as many as the JSON report of the same run holds.
+  const auto json = nlohmann::json::parse(
+      run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format json").out);
+  std::size_t entries = 0;
+  for (const auto& p : json["pupils"]) entries += p["flags"].size() + p["due"].size();
+  EXPECT_EQ(lines.size() - 1, entries);
 }
 
 TEST(Run, WritesReportsPrivateToTheirOwner) {

@@ -221,5 +221,106 @@ TEST_F(Tamper, AWaymarkWriteAfterTamperingKeepsTheEvidence) {
   EXPECT_NE(problems(report).find("is missing"), std::string::npos) << problems(report);
 }
 
+// --- what the database itself can tell without an anchor (issue 10.2) ---------------------------
+
+TEST_F(Tamper, DeletingAPupilRowIsNamedAndARunRefusesToSkipThePupil) {
+  sql(db_, "DELETE FROM pupils WHERE id = 'P-0043'");  // the shell's default: foreign keys off
+  const AuditReport report = check();
+  EXPECT_NE(problems(report).find("pupil P-0043 was deleted: 1 version of their case data remain"), std::string::npos)
+      << problems(report);
+  auto store = open(db_, OpenMode::write);
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->load_caseload(example_pack().vocabulary(), {}, d));
+  EXPECT_NE(text(d).find("1 pupil in"), std::string::npos) << text(d);
+  EXPECT_NE(text(d).find("[altered-data]"), std::string::npos) << text(d);
+}
+
+TEST_F(Tamper, UnlinkingAPupilFromItsCaseDataMakesARunRefuse) {
+  sql(db_, "UPDATE pupils SET current_version = NULL WHERE id = 'P-0042'");
+  auto store = open(db_, OpenMode::write);
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->load_caseload(example_pack().vocabulary(), {}, d));
+  EXPECT_NE(text(d).find("no longer leads to their case data"), std::string::npos) << text(d);
+}
+
+TEST_F(Tamper, InsertingAPupilRowIsNamed) {
+  sql(db_, "INSERT INTO pupils (id, current_version) VALUES ('P-9999', NULL)");
+  EXPECT_NE(problems(check()).find("pupil P-9999 has no case data from any import"), std::string::npos)
+      << problems(check());
+}
+
+TEST_F(Tamper, DeletingAPupilVersionIsCaughtByItsImportsCounts) {
+  // The example import stored 2 new versions (P-0042 and P-0043, both new); removing one leaves 1.
+  sql(db_, "DELETE FROM records WHERE version_id IN (SELECT id FROM pupil_versions WHERE pupil_id = 'P-0043');"
+           "DELETE FROM pupil_versions WHERE pupil_id = 'P-0043'; DELETE FROM pupils WHERE id = 'P-0043'");
+  const std::string all = problems(check());
+  EXPECT_NE(all.find("import 1 recorded 2 new versions of pupils' case data but 1 are stored"), std::string::npos) << all;
+  EXPECT_NE(all.find("pupil versions stored by import 1 were altered"), std::string::npos) << all;
+}
+
+TEST_F(Tamper, InsertingAPupilVersionIsNamed) {
+  sql(db_, "INSERT INTO pupil_versions (pupil_id, import_id, replaces, upn, name, attributes, marks_first, marks, digest) "
+           "SELECT pupil_id, import_id, id, upn, name, attributes, marks_first, marks, digest FROM pupil_versions "
+           "WHERE pupil_id = 'P-0042'");
+  const std::string all = problems(check());
+  EXPECT_NE(all.find("import 1 recorded 2 new versions of pupils' case data but 3 are stored"), std::string::npos) << all;
+  EXPECT_NE(all.find("pupil P-0042 points at version"), std::string::npos) << all;
+}
+
+TEST_F(Tamper, CuttingARunsTailAndMovingTheHeadBackIsCaughtByTheRunsCounts) {
+  // Keep run 2's first flag; delete everything chained after it (its other flags, its due entries,
+  // the second acknowledgement) and move the head back to match, all of it.
+  const std::int64_t kept = run2_.flag_ids[0][0];
+  const std::int64_t run = run2_.run.id;
+  const std::int64_t seq =
+      sql_integer(db_, "SELECT seq FROM chain WHERE tbl = 'flags' AND row_id = " + std::to_string(kept));
+  sql(db_, "DELETE FROM acks WHERE id = 2; DELETE FROM due WHERE run_id = " + std::to_string(run) +
+               "; DELETE FROM flags WHERE run_id = " + std::to_string(run) + " AND id <> " + std::to_string(kept) +
+               "; DELETE FROM chain WHERE seq > " + std::to_string(seq) +
+               "; UPDATE chain_head SET seq = " + std::to_string(seq) +
+               ", hash = (SELECT hash FROM chain WHERE seq = " + std::to_string(seq) +
+               "), tbl = 'flags', row_id = " + std::to_string(kept));
+  const AuditReport report = check();
+  ASSERT_FALSE(report.intact());
+  EXPECT_EQ(report.problems.front().table, "runs") << problems(report);
+  EXPECT_EQ(report.problems.front().row, run) << problems(report);
+  // run2_ stored at least two flags (the fixture acknowledges its second one); one is left.
+  EXPECT_NE(problems(report).find(std::to_string(run2_.run.flags) + " flags but 1 are stored"), std::string::npos)
+      << problems(report);
+}
+
+TEST_F(Tamper, EditingTheHeadsOwnRowIsNamed) {
+  sql(db_, "UPDATE chain_head SET row_id = 1");
+  expect_first("chain_head", 0, "the head record was edited");
+}
+
+TEST_F(Tamper, DroppingAChainTableIsTamperingNotAnError) {
+  for (const char* table : {"chain", "chain_head", "run_pupils"}) {
+    SCOPED_TRACE(table);
+    TempDir dir;
+    const std::string copy = dir.file("copy.db");
+    sql(db_, "VACUUM INTO '" + copy + "'");
+    sql(copy, std::string("DROP TABLE ") + table);
+    auto store = open(copy, OpenMode::read);
+    ASSERT_TRUE(store);
+    const AuditReport report = verify(*store);
+    ASSERT_FALSE(report.intact());
+    EXPECT_EQ(report.problems.front().table, table);
+    EXPECT_EQ(report.problems.front().what, std::string("table ") + table + " was dropped: the audit trail it held is gone");
+  }
+}
+
+TEST_F(Tamper, AHeadAtTheLargestNumberCannotOverflow) {
+  sql(db_, "UPDATE chain_head SET seq = 9223372036854775807");
+  auto store = open(db_, OpenMode::write);
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->acknowledge(run2_.flag_ids[0][0], "J Smith", "Seen", d));
+  EXPECT_NE(text(d).find("[chain-full]"), std::string::npos) << text(d);
+  EXPECT_EQ(sql_integer(db_, "SELECT count(*) FROM acks"), 2);  // nothing stored
+  const AuditReport report = verify(*store);
+  ASSERT_FALSE(report.intact());
+  EXPECT_NE(problems(report).find("its head records entry 9223372036854775807"), std::string::npos) << problems(report);
+}
+
 }  // namespace
 }  // namespace waymark::store

@@ -5,6 +5,7 @@
 // looked-after 0.7%), so rule packs flag a realistic share of pupils.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "waymark/dsl/diagnostic.hpp"
@@ -14,11 +15,24 @@
 
 namespace waymark::engine {
 
+/// The kinds of record `generate_caseload` makes, and the default share of pupils (per thousand) who
+/// get at least one (reintegration_meeting: per suspension).
+struct GeneratedKind {
+  const char* kind;
+  std::uint64_t per_mille;
+};
+inline constexpr GeneratedKind generated_kinds[] = {
+    {"suspension", 90}, {"reintegration_meeting", 700}, {"reduced_timetable", 6},
+    {"tier", 300},      {"meeting", 500},               {"incident", 100},
+};
+
 struct GenerateOptions {
   std::size_t pupils = 100;
   std::uint64_t seed = 1;
   dsl::Date first_day;  // attendance from here (usually the start of an academic year)
   dsl::Date last_day;   // to here (inclusive)
+  /// Per kind (a name of generated_kinds): per thousand pupils instead of the default.
+  std::map<std::string, std::uint64_t> per_mille;
 };
 
 /// A caseload of `options.pupils` pupils with ids P-0000001..., the same for the same options.
