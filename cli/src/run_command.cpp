@@ -1,6 +1,7 @@
 // `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv|html] [--out FILE]
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -21,6 +22,7 @@ struct RunOptions {
   std::string as_of;
   std::string format = "text";
   std::string out;
+  std::string out_dir;  // html only: one file per school and an index
   std::vector<std::string> pupils;
   bool redact = false;
   bool explain = false;
@@ -34,7 +36,10 @@ int run_run(const RunOptions& options) {
     return exit_input;
   };
   const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
-  if (!as_of) {
+  if (!options.out_dir.empty() && (options.format != "html" || !options.out.empty())) {
+    diagnostics.error({}, "usage", "--out-dir splits an HTML report by school: use it with --format html and without --out");
+  }
+  if (!as_of || diagnostics.has_errors()) {
     print_diagnostics(std::cerr, diagnostics, sources, false);
     return exit_usage;
   }
@@ -71,6 +76,20 @@ int run_run(const RunOptions& options) {
   report.explain = options.explain;
   report.redact = options.redact;
   report.colour = options.out.empty() && stdout_is_terminal();
+  if (!options.out_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.out_dir, error);
+    if (error) {
+      diagnostics.error({}, "output", "cannot create the folder " + options.out_dir + ": " + error.message() +
+                                          "; choose a folder you may write to");
+      return fail();
+    }
+    for (const SchoolReport& part :
+         html_reports_by_school(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report)) {
+      if (!write_output((std::filesystem::path(options.out_dir) / part.file).string(), part.html, diagnostics)) return fail();
+    }
+    return exit_ok;
+  }
   std::string text;
   if (options.format == "json") text = json_report(*run, report);
   else if (options.format == "csv") text = csv_report(*run);
@@ -102,6 +121,8 @@ Action add_run_command(CLI::App& app) {
   cmd->add_option("--format", options->format, "text (default, for people), json, csv, or html (one self-contained file)")
       ->check(CLI::IsMember({"text", "json", "csv", "html"}));
   cmd->add_option("--out", options->out, "Write the report to this file (created private to you) instead of stdout");
+  cmd->add_option("--out-dir", options->out_dir,
+                  "With --format html: write index.html and one report per school into this folder");
   cmd->add_option("--pupil", options->pupils, "Only this pupil (repeatable)");
   cmd->add_flag("--redact", options->redact, "Never print names; UPNs are masked (they are never in reports)");
   cmd->add_flag("--explain", options->explain, "JSON: add each flag's explanation tree");
