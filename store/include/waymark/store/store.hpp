@@ -162,6 +162,9 @@ public:
 
   /// Every run's flags for a pupil, new / continuing / resolved, with acknowledgements.
   std::optional<PupilHistory> history(const std::string& pupil, dsl::Diagnostics& diagnostics);
+  /// Every acknowledgement, newest first, with its flag's pupil, rule, title and run (at most `limit`).
+  std::optional<std::vector<LoggedAcknowledgement>> acknowledgement_log(dsl::Diagnostics& diagnostics,
+                                                                        std::size_t limit = 1000);
 
   /// Checks the hash chain and every digest; problems are in the report (not diagnostics), in chain
   /// order. `head`, a hash an auditor recorded earlier, must still be in the chain.
