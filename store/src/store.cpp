@@ -17,6 +17,7 @@
 #include "chain.hpp"
 #include "json_text.hpp"
 #include "result_codec.hpp"
+#include "run_rows.hpp"
 #include "schema.hpp"
 #include "store_state.hpp"
 #include "versions.hpp"
@@ -151,6 +152,11 @@ std::optional<StoredCaseload> read_caseload(Connection& c, const dsl::Vocabulary
   return out;
 }
 
+}  // namespace
+
+// Shared with the server's queries (run_rows.hpp).
+namespace detail {
+
 RunRecord read_run_header(Statement& s) {
   RunRecord r;
   r.id = s.integer(0);
@@ -169,7 +175,7 @@ RunRecord read_run_header(Statement& s) {
   return r;
 }
 
-constexpr const char* run_header_columns =
+const char* const run_header_columns =
     "id, as_of, pack_name, pack_version, pack_digest, input_digest, selection, pupils, flags, due, started, finished, "
     "waymark_version";
 
@@ -181,7 +187,7 @@ std::optional<RunRecord> load_run_header(Connection& c, std::int64_t run) {
 }
 
 // The flag columns after `id` read back into a Flag; false when a column does not parse (an edit).
-constexpr const char* flag_columns =
+const char* const flag_columns =
     "id, run_id, pupil_id, position, rule, title, category, severity, tier, evidence, actions, notify, cite, explanation";
 
 bool read_flag(Statement& s, engine::Flag& f) {
@@ -203,6 +209,16 @@ bool read_flag(Statement& s, engine::Flag& f) {
   f.explanation = std::move(*explanation);
   return true;
 }
+
+}  // namespace detail
+
+using detail::flag_columns;
+using detail::load_run_header;
+using detail::read_flag;
+using detail::read_run_header;
+using detail::run_header_columns;
+
+namespace {
 
 // A write after tampering still links to the recorded head, so the evidence stays; say so now too.
 void warn_if_broken(const ChainWriter& chain, const std::string& path, dsl::Diagnostics& diagnostics) {
