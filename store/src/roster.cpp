@@ -7,7 +7,6 @@
 #include <map>
 
 #include "result_codec.hpp"
-#include "run_rows.hpp"
 #include "store_state.hpp"
 
 namespace waymark::store {
@@ -17,12 +16,6 @@ using detail::Statement;
 using detail::Transaction;
 
 namespace {
-
-void damaged_row(const std::string& path, const std::string& what) {
-  throw detail::SqlError("damaged-row", "cannot read " + what + " in '" + path +
-                                            "': a stored value does not parse (edited outside waymark?); run "
-                                            "'waymark audit verify --db " + path + "'");
-}
 
 Acknowledgement read_ack(Statement& s) {
   Acknowledgement a;
@@ -87,7 +80,7 @@ std::optional<std::vector<RosterPupil>> Store::roster(std::int64_t run, dsl::Dia
                              while (s.step()) {
                                const std::string id = s.text(0);
                                while (at < out.size() && out[at].id < id) ++at;
-                               if (at == out.size() || out[at].id != id) damaged_row(c.path(), "run " + std::to_string(run));
+                               if (at == out.size() || out[at].id != id) detail::damaged(c.path(), "run " + std::to_string(run));
                                add(out[at], s);
                              }
                            };
@@ -95,7 +88,7 @@ std::optional<std::vector<RosterPupil>> Store::roster(std::int64_t run, dsl::Dia
                                 "severity ORDER BY pupil_id",
                                 [&](RosterPupil& p, Statement& s) {
                                   const auto level = detail::parse_severity(s.text(1));
-                                  if (!level) damaged_row(c.path(), "a flag of run " + std::to_string(run));
+                                  if (!level) detail::damaged(c.path(), "a flag of run " + std::to_string(run));
                                   p.flags[static_cast<std::size_t>(*level)] += static_cast<std::uint32_t>(s.integer(2));
                                 });
                            walk("SELECT pupil_id, count(*) FROM due WHERE run_id = ? GROUP BY pupil_id ORDER BY pupil_id",
@@ -128,7 +121,7 @@ std::optional<StoredPupilResult> Store::pupil_result(std::int64_t run, const std
                            Statement acks(c, ack_select);
                            while (flags.step()) {
                              engine::Flag f;
-                             if (!detail::read_flag(flags, f)) damaged_row(c.path(), "flag " + std::to_string(flags.integer(0)));
+                             if (!detail::read_flag(flags, f)) detail::damaged(c.path(), "flag " + std::to_string(flags.integer(0)));
                              out.result.flags.push_back(std::move(f));
                              out.flag_ids.push_back(flags.integer(0));
                              acks.bind(1, flags.integer(0));
@@ -147,7 +140,7 @@ std::optional<StoredPupilResult> Store::pupil_result(std::int64_t run, const std
                              auto evidence = detail::parse_strings(due.text(3));
                              auto actions = detail::parse_strings(due.text(5));
                              if (const auto deadline = due.optional_text(4)) d.deadline = dsl::Date::parse_iso(*deadline);
-                             if (!evidence || !actions) damaged_row(c.path(), "due entry " + std::to_string(due.integer(0)));
+                             if (!evidence || !actions) detail::damaged(c.path(), "due entry " + std::to_string(due.integer(0)));
                              d.evidence = std::move(*evidence);
                              d.actions = std::move(*actions);
                              out.result.due.push_back(std::move(d));
