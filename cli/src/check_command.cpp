@@ -6,7 +6,10 @@
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "pack_search.hpp"
+#include "pipeline.hpp"
 #include "waymark/dsl/check.hpp"
+#include "waymark/engine/calendar.hpp"
+#include "waymark/engine/evaluate.hpp"
 
 namespace waymark::cli {
 
@@ -29,6 +32,13 @@ int run_check(const CheckOptions& options) {
   }
   // A manifest or vocabulary that did not load is an input problem; rule-file problems are findings.
   dsl::check(*pack, sources, diagnostics);
+  // case-records.md §3: warn while there is time to add the next academic year's calendar.
+  if (const std::optional<engine::Calendar> calendar = engine::load_pack_calendar(*pack, sources, diagnostics)) {
+    dsl::Diagnostics none;
+    if (const std::optional<dsl::Date> today = parse_as_of("", none)) {
+      engine::warn_if_calendar_ends_soon(*calendar, *today, diagnostics);
+    }
+  }
   print_diagnostics(std::cout, diagnostics, sources, json);
   if (!json) {
     std::size_t rules = 0;

@@ -328,6 +328,8 @@ private:
     if (q.window) check_window(*q.window);
     Binding b{&q, q.variable ? q.variable->text : std::string(), target.record_kind};
     const bool resolved = target.record_kind >= 0 || target.date_list.field >= 0;
+    // `about X` is resolved before this quantifier's own variable is in scope: X is an outer item.
+    if (q.about) check_about(q, target, resolved);
     if (q.variable) check_variable_name(*q.variable);
     if (!resolved) b.record_kind = -2;  // unknown collection: names under it are not reported again
     scope_.push_back(b);
@@ -337,6 +339,33 @@ private:
       scope_.resize(before);
     }
     if (!for_each) scope_.pop_back();
+  }
+
+  /// `COLLECTION about X` (case-records.md §2.1): records of a kind, X a bound record.
+  void check_about(const Quantified& q, const CollectionTarget& target, bool resolved) {
+    if (resolved && target.record_kind < 0) {
+      error(q.about_span, "type-mismatch", "'about' keeps the records about an item, but a list of dates holds no records");
+    } else if (target.record_kind >= 0 && about_field(target.record_kind) < 0) {
+      const std::string& kind = vocabulary_.kinds()[static_cast<std::size_t>(target.record_kind)].name;
+      error(q.about_span, "unknown-field", kind + " has no field 'about' in this vocabulary");
+    }
+    expect_about_target(*q.about);
+  }
+
+  /// X of `about X`: a bound record (the `for each` variable or an enclosing `some`/`no` variable).
+  void expect_about_target(const Expr& x) {
+    const Type t = check_expr(x);
+    if (t.kind == ValueKind::error || (t.kind == ValueKind::item && t.record_kind >= 0)) return;
+    error(span_of(x), "type-mismatch",
+          "'about' needs a bound record (a 'for each', 'some' or 'no' variable), but '" + text(span_of(x)) + "' is " +
+              describe_type(t));
+  }
+
+  /// The index of a kind's `about` field, or -1.
+  int about_field(int record_kind) const {
+    const KindSpec& kind = vocabulary_.kinds()[static_cast<std::size_t>(record_kind)];
+    const FieldSpec* f = kind.field(about_field_name);
+    return f != nullptr && f->type == FieldType::string ? static_cast<int>(f - kind.fields.data()) : -1;
   }
 
   void check_variable_name(const Name& v) {
@@ -630,16 +659,43 @@ private:
   }
 
   Type check_node(const Expr&, const Measure& m) {
+    for (const Name& code : m.codes) check_code(code);
     if (m.window) check_window(*m.window);
     switch (m.kind) {
       case MeasureKind::attendance:
       case MeasureKind::absence:
       case MeasureKind::unauthorised_absence: return make(ValueKind::percent, true);
-      case MeasureKind::sessions_missed: return make(ValueKind::number, true);
+      case MeasureKind::sessions_missed:
+      case MeasureKind::sessions_coded:
+      case MeasureKind::days_coded:
+      case MeasureKind::possible_sessions:
+      case MeasureKind::unauthorised_sessions: return make(ValueKind::number, true);
+      case MeasureKind::first_day_coded:
+      case MeasureKind::last_day_coded: return make(ValueKind::date, true);
       case MeasureKind::absence_streak:
       case MeasureKind::unauthorised_absence_streak: return make(ValueKind::number);
     }
     return make(ValueKind::error);
+  }
+
+  /// A code of a code list must be in the vocabulary's table (case-records.md §4: the table is data).
+  void check_code(const Name& code) {
+    if (vocabulary_.attendance_code(code.text) != nullptr) return;
+    std::vector<std::string> codes;
+    for (const AttendanceCode& c : vocabulary_.attendance_codes()) codes.push_back(c.code);
+    error(code.span, "unknown-code",
+          "'" + code.text + "' is not an attendance code of the vocabulary" + did_you_mean(code.text, codes) +
+              " (codes: " + join(codes) + ")");
+  }
+
+  Type check_node(const Expr&, const TermDate& t) {
+    if (t.of) {
+      const Type x = check_expr(*t.of);
+      if (x.kind != ValueKind::error && x.kind != ValueKind::date && x.kind != ValueKind::item) {
+        error(span_of(*t.of), "type-mismatch", "'term of' needs a date or a record, but this is " + describe_type(x));
+      }
+    }
+    return make(ValueKind::date, true);  // none when no loaded term applies
   }
 
   Type check_node(const Expr&, const CurrentTier& c) {
@@ -725,6 +781,13 @@ private:
                 (l.kind == ValueKind::age ? "a duration such as '6 weeks'" : "'age of X'"));
       return;
     }
+    if (l.kind == ValueKind::number && r.kind == ValueKind::duration) {
+      // A common slip with version 2's measures: the duration belongs in the measure's window.
+      error(span_of(*c.rhs), "type-mismatch",
+            "cannot compare a number with a duration: a duration belongs in a window, as in 'unauthorised sessions "
+            "within last 10 school weeks >= 10'");
+      return;
+    }
     error(span_of(*c.rhs), "type-mismatch", "cannot compare " + describe_type(l) + " with " + describe_type(r));
   }
 
@@ -793,6 +856,17 @@ private:
           error(span_of(*is.subject), "type-mismatch",
                 "'is active' applies to an episode (a record with a start and an end), but this is " + describe_type(s));
         }
+        return;
+      case IsKind::about:
+        if (s.kind != ValueKind::item || s.record_kind < 0) {
+          error(span_of(*is.subject), "type-mismatch",
+                "'is about' tests a record (a bound variable), but '" + text(span_of(*is.subject)) + "' is " +
+                    describe_type(s));
+        } else if (about_field(s.record_kind) < 0) {
+          error(is.keyword_span, "unknown-field",
+                vocabulary_.kinds()[static_cast<std::size_t>(s.record_kind)].name + " has no field 'about' in this vocabulary");
+        }
+        expect_about_target(*is.about);
         return;
       case IsKind::value:
         if (s.kind != ValueKind::enumeration) {

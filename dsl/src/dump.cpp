@@ -63,6 +63,7 @@ const char* unit_name(DurationUnit unit) {
   switch (unit) {
     case DurationUnit::day: return "day";
     case DurationUnit::school_day: return "school-day";
+    case DurationUnit::school_week: return "school-week";
     case DurationUnit::week: return "week";
     case DurationUnit::month: return "month";
     case DurationUnit::year: return "year";
@@ -107,6 +108,8 @@ std::string window(const Window& w) {
     case WindowKind::previous_term: return "(window in previous term)";
     case WindowKind::this_academic_year: return "(window in this academic year)";
     case WindowKind::previous_academic_year: return "(window in previous academic year)";
+    case WindowKind::last_terms: return "(window in last " + std::to_string(w.terms) + " terms)";
+    case WindowKind::term_of: return "(window in term of " + e(w.first) + ")";
   }
   return "(window ?)";
 }
@@ -114,6 +117,7 @@ std::string window(const Window& w) {
 std::string quantified(const Quantified& q) {
   std::string out = "(of " + q.source.name.text + (q.source.field ? "." + q.source.field->text : std::string()) + ")";
   if (q.variable) out += " (var " + q.variable->text + ")";
+  if (q.about) out += " (about " + expr(*q.about) + ")";
   if (q.window) out += " " + window(*q.window);
   if (q.filter) out += " (where " + cond(*q.filter) + ")";
   return out;
@@ -136,10 +140,26 @@ std::string node(const Aggregate& a) {
 
 std::string node(const Measure& m) {
   static const char* const names[] = {"attendance",      "absence",        "unauthorised-absence",
-                                      "sessions-missed", "absence-streak", "unauthorised-absence-streak"};
+                                      "sessions-missed", "absence-streak", "unauthorised-absence-streak",
+                                      "sessions-coded",  "days-coded",     "first-day-coded",
+                                      "last-day-coded",  "possible-sessions", "unauthorised-sessions"};
   std::string out = std::string("(") + names[static_cast<int>(m.kind)];
+  if (m.excluding) out += " (excluding";
+  else if (!m.codes.empty()) out += " (codes";
+  for (const Name& c : m.codes) out += " " + c.text;
+  if (!m.codes.empty()) out += ")";
   if (m.window) out += " " + window(*m.window);
   return out + ")";
+}
+
+std::string node(const TermDate& t) {
+  std::string out = t.bound == TermBound::start ? "(term-start " : "(term-end ";
+  switch (t.term) {
+    case TermChoice::this_term: return out + "this)";
+    case TermChoice::previous_term: return out + "previous)";
+    case TermChoice::term_of: return out + "of " + expr(*t.of) + ")";
+  }
+  return out + "?)";
 }
 
 std::string node(const Arithmetic& a) {
@@ -182,6 +202,7 @@ std::string node(const IsTest& is) {
     case IsKind::set: word = "set"; break;
     case IsKind::active: word = "active"; break;
     case IsKind::value: word = is.value ? is.value->text : "?"; break;
+    case IsKind::about: word = "about " + (is.about ? expr(*is.about) : std::string("?")); break;
   }
   return std::string(is.negated ? "(is-not " : "(is ") + expr(*is.subject) + " " + word + ")";
 }

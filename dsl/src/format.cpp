@@ -60,10 +60,31 @@ public:
   }
 
   std::string node(const Measure& m) const {
-    static const char* names[] = {"attendance",      "absence",        "unauthorised absence",
-                                  "sessions missed", "absence streak", "unauthorised absence streak"};
+    static const char* names[] = {"attendance",      "absence",         "unauthorised absence",
+                                  "sessions missed", "absence streak",  "unauthorised absence streak",
+                                  "sessions coded",  "days coded",      "first day coded",
+                                  "last day coded",  "possible sessions", "unauthorised sessions"};
     std::string out = names[static_cast<int>(m.kind)];
+    if (m.excluding) out += " excluding";
+    if (m.excluding || !m.codes.empty()) out += " " + codes(m.codes);
     if (m.window) out += " " + window(*m.window);
+    return out;
+  }
+
+  /// A code list as `[C2, E]`.
+  static std::string codes(const std::vector<Name>& list) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < list.size(); ++i) out += (i > 0 ? ", " : "") + list[i].text;
+    return out + "]";
+  }
+
+  std::string node(const TermDate& t) const {
+    std::string out = t.bound == TermBound::start ? "start of " : "end of ";
+    switch (t.term) {
+      case TermChoice::this_term: return out + "this term";
+      case TermChoice::previous_term: return out + "previous term";
+      case TermChoice::term_of: return out + "term of " + expr(*t.of);
+    }
     return out;
   }
 
@@ -87,6 +108,8 @@ public:
       case WindowKind::previous_term: return "in previous term";
       case WindowKind::this_academic_year: return "in this academic year";
       case WindowKind::previous_academic_year: return "in previous academic year";
+      case WindowKind::last_terms: return "in last " + std::to_string(w.terms) + " terms";
+      case WindowKind::term_of: return "in term of " + expr(*w.first);
     }
     return {};
   }
@@ -95,6 +118,7 @@ public:
     std::string out = q.source.name.text;
     if (q.source.field) out += "." + q.source.field->text;
     if (q.variable) out += " " + q.variable->text;
+    if (q.about) out += " about " + expr(*q.about);
     if (q.window) out += " " + window(*q.window);
     if (q.filter) out += " where " + cond(*q.filter);
     return out;
@@ -137,6 +161,7 @@ public:
       case IsKind::set: return out + "set";
       case IsKind::active: return out + "active";
       case IsKind::value: return out + is.value->text;
+      case IsKind::about: return out + "about " + expr(*is.about);
     }
     return out;
   }

@@ -318,6 +318,68 @@ struct range_parser : token<range_parser, ConditionPtr> {
   }
 };
 
+/// A whole number (N of `in last N terms`).
+struct count_parser : token<count_parser, TierNumber> {
+  std::string_view what;
+  constexpr explicit count_parser(std::string_view w) : what(w) {}
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, TierNumber& out) const {
+    lexer::Scanned scanned = lexer::scan_numeric(text, pos);
+    if (!scanned.found) return false;
+    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (std::holds_alternative<Duration>(scanned.value)) {
+      fail(state, {pos, scanned.end, "'in last' counts terms ('in last 2 terms'); for a duration write 'within last " +
+                                         std::string(text.substr(pos, scanned.end - pos)) + "'"});
+    }
+    const auto* number = std::get_if<Rational>(&scanned.value);
+    if (number == nullptr || !number->is_whole() || number->numerator() < 1) {
+      fail(state, {pos, scanned.end, std::string("expected ") + std::string(what)});
+    }
+    end = scanned.end;
+    out = TierNumber{number->numerator(), span_at(pos, end)};
+    return true;
+  }
+};
+
+/// An attendance code list `[N]`, `[C2, E]`, `[/, \, #]` (version 2). Scanned as one token because
+/// `#` is a code here, not a comment; whether each code is in the vocabulary is the checker's question.
+struct code_list_parser : token<code_list_parser, CodeList> {
+  static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, CodeList& out) const {
+    if (pos >= text.size() || text[pos] != '[') return false;
+    std::size_t i = pos + 1;
+    const auto skip = [&] {
+      while (i < text.size() && blank(text[i])) ++i;
+    };
+    for (;;) {
+      skip();
+      const std::size_t at = i;
+      if (at < text.size() && text[at] >= 'A' && text[at] <= 'Z') {
+        i = at + (at + 1 < text.size() && lexer::is_digit(text[at + 1]) ? 2 : 1);
+      } else if (at < text.size() && text[at] != ',' && text[at] != ']' && text[at] != '[' && text[at] != '"' &&
+                 static_cast<unsigned char>(text[at]) > ' ' && static_cast<unsigned char>(text[at]) < 0x7F &&
+                 !lexer::is_word_start(text[at]) && !lexer::is_digit(text[at])) {
+        i = at + 1;  // a symbol code: / \ # - ...
+      } else {
+        fail(state, {at, std::max(at + 1, lexer::token_end(text, at)),
+                     out.codes.empty() && at < text.size() && text[at] == ']'
+                         ? "a code list needs at least one attendance code, such as [N] or [C2, E]"
+                         : "expected an attendance code (such as N, C2 or /) in the code list"});
+      }
+      out.codes.push_back(Name{std::string(text.substr(at, i - at)), span_at(at, i)});
+      skip();
+      if (i < text.size() && text[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < text.size() && text[i] == ']') break;
+      fail(state, {i, std::max(i + 1, lexer::token_end(text, i)), "expected ',' or ']' in the code list"});
+    }
+    end = i + 1;
+    out.span = span_at(pos, end);
+    return true;
+  }
+};
+
 struct compare_parser : token<compare_parser, CompareToken> {
   bool scan(ParseState&, std::string_view text, std::size_t pos, std::size_t& end, CompareToken& out) const {
     static constexpr std::pair<std::string_view, CompareOp> ops[] = {
@@ -385,7 +447,9 @@ struct window_start_parser : token<window_start_parser, x3::unused_type, true> {
     }
     if (!lexer::word_at(text, pos, "in")) return false;
     const std::size_t next = lexer::skip_blank(text, pos + 2);
-    return lexer::word_at(text, next, "this") || lexer::word_at(text, next, "previous");
+    // Version 2 adds `in last N terms` and `in term of X`.
+    return lexer::word_at(text, next, "this") || lexer::word_at(text, next, "previous") ||
+           lexer::word_at(text, next, "last") || lexer::word_at(text, next, "term");
   }
 };
 
@@ -487,6 +551,28 @@ struct annotate_generator {
 };
 inline constexpr annotate_generator annotate{};
 
+/// Names what its subject expects in messages, whatever it is made of: version 2 added words after
+/// `unauthorised` and `sessions`, and version 1's messages ("expected 'absence' after 'unauthorised'")
+/// stay as they were.
+template <typename Subject>
+struct named_directive : x3::unary_parser<Subject, named_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, named_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  std::string_view name;
+  constexpr named_directive(Subject const& wrapped, std::string_view n) : base_type(wrapped), name(n) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
+    return this->subject.parse(first, last, context, rcontext, attr);
+  }
+};
+
+template <typename Subject>
+constexpr auto named(std::string_view name, Subject const& subject) {
+  using parser = typename x3::extension::as_parser<Subject>::value_type;
+  return named_directive<parser>{x3::as_parser(subject), name};
+}
+
 }  // namespace waymark::dsl::grammar
 
 // What the token parsers expect, for messages.
@@ -509,6 +595,8 @@ WAYMARK_INFO(collection_parser, "a kind or a date list")
 WAYMARK_INFO(tier_number_parser, "a tier number (a whole number)")
 WAYMARK_INFO(range_parser, "a range 'N..M'")
 WAYMARK_INFO(compare_parser, "a comparison")
+WAYMARK_INFO(count_parser, std::string(p.what))
+WAYMARK_INFO(code_list_parser, "a code list such as [N] or [C2, E]")
 WAYMARK_INFO(arithmetic_parser, "'+' or '-'")
 WAYMARK_INFO(is_word_parser, "'none', 'set', 'active' or a value")
 WAYMARK_INFO(window_start_parser, "a window")
@@ -523,6 +611,11 @@ template <typename Subject>
 struct get_info<waymark::dsl::grammar::annotate_directive<Subject>> {
   using result_type = std::string;
   std::string operator()(waymark::dsl::grammar::annotate_directive<Subject> const& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<waymark::dsl::grammar::named_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(waymark::dsl::grammar::named_directive<Subject> const& p) const { return std::string(p.name); }
 };
 template <typename Subject>
 struct get_info<waymark::dsl::grammar::counted_directive<Subject>> {
@@ -555,6 +648,12 @@ struct duration_class;
 struct date_expr_class;
 struct value_expr_class;
 struct filter_class;
+struct about_clause_class;
+struct about_target_class;
+struct term_date_class;
+struct term_choice_class;
+struct about_test_class;
+struct is_choice_class;
 struct condition_class;
 struct or_tail_class;
 struct and_chain_class;
@@ -623,6 +722,13 @@ x3::rule<duration_class, ExprPtr> const duration = "a duration";
 x3::rule<date_expr_class, ExprPtr> const date_expr = "a date";
 x3::rule<value_expr_class, ExprPtr> const value_expr = "an expression";
 x3::rule<filter_class, ConditionPtr> const filter = "a path, an 'is' test or a parenthesised condition";
+x3::rule<about_clause_class, AboutClause> const about_clause = "'about'";
+x3::rule<about_target_class, ExprPtr> const about_target = "a variable (the record that this one is about)";
+x3::rule<term_date_class, TermDate> const term_date = "'start of' or 'end of'";
+x3::rule<term_choice_class, TermDate> const term_choice = "'this term', 'previous term' or 'term of'";
+x3::rule<about_test_class, IsWord> const about_test = "'about'";
+// Named as version 1's `is` word, so that its messages stay as they were.
+x3::rule<is_choice_class, IsWord> const is_choice = "'none', 'set', 'active' or a value";
 
 x3::rule<condition_class, ConditionPtr> const condition = "a condition";
 x3::rule<or_tail_class, LogicTail> const or_tail = "'or'";
@@ -770,6 +876,8 @@ inline constexpr range_parser range{};
 inline constexpr compare_parser compare_op{};
 inline constexpr arithmetic_parser arithmetic_op{};
 inline constexpr is_word_parser is_word{};
+inline constexpr count_parser term_count{"a whole number of terms (1 or more)"};
+inline constexpr code_list_parser code_list{};
 inline constexpr end_parser end_of_declaration{"a new 'rule' or 'param'"};
 inline constexpr window_start_parser window_start{};
 inline constexpr misplaced_window_parser misplaced_window{};
@@ -797,7 +905,25 @@ auto const name_ref =
 
 // Paths first: a path's root may be any word (`pupil.age`, `tier.level`), keywords included.
 auto const primary_def = path[act(wrap)] | today | current_tier[act(wrap)] | age_of[act(wrap)] |
-                         aggregate[act(wrap)] | measure[act(wrap)] | paren[act(take)] | literal[act(wrap)] | name_ref;
+                         aggregate[act(wrap)] | measure[act(wrap)] | term_date[act(wrap)] | paren[act(take)] |
+                         literal[act(wrap)] | name_ref;
+
+// Version 2: `start of this term`, `end of previous term`, `start of term of X`. `end` is no keyword,
+// so nothing is decided until `of` follows.
+auto const term_date_body =
+    ((kw("start")[act([](TermDate& value, Span&) { value.bound = TermBound::start; })] |
+      kw("end")[act([](TermDate& value, Span&) { value.bound = TermBound::end; })]) >>
+     kw("of")) > term_choice[act([](TermDate& value, TermDate& choice) {
+      value.term = choice.term;
+      value.of = std::move(choice.of);
+    })];
+auto const term_date_def = annotate[term_date_body];
+
+auto const term_choice_def =
+    (kw("this")[act([](TermDate& value, Span&) { value.term = TermChoice::this_term; })] > kw("term")) |
+    (kw("previous")[act([](TermDate& value, Span&) { value.term = TermChoice::previous_term; })] > kw("term")) |
+    (kw("term")[act([](TermDate& value, Span&) { value.term = TermChoice::term_of; })] > kw("of") >
+     age_operand[act([](TermDate& value, Operand& x) { value.of = as_expression(std::move(x)); })]);
 
 auto const paren_def = scope[counted(punct("("))[act([](Operand& value, Span& open) { value.span = open; })] >
                              condition[act([](Operand& value, ConditionPtr& inner) { value.group = std::move(inner); })] >
@@ -830,16 +956,32 @@ auto const aggregate_body =
 auto const aggregate_def = annotate[aggregate_body];
 
 inline auto set_measure(MeasureKind kind) {
-  return act([kind](Measure& value, Span&) { value.kind = kind; });
+  return act([kind](Measure& value, auto&) { value.kind = kind; });
 }
+auto const set_codes = act([](Measure& value, CodeList& list) {
+  value.codes = std::move(list.codes);
+  value.codes_span = list.span;
+});
+// Version 2: `absence excluding [C2, E]` leaves those sessions out as not possible.
+auto const excluding = kw("excluding")[act([](Measure& value, Span&) { value.excluding = true; })] > code_list[set_codes];
 
 // language.md §4: fixed phrases are tried before their prefixes; §7: streaks take no window.
+// Version 2 adds the measures by code; `first`, `possible` and `days` are no keywords, so those
+// phrases commit only once their second word is there.
 auto const measure_body =
-    (((kw("unauthorised")[set_measure(MeasureKind::unauthorised_absence)] > kw("absence")) >>
-      -kw("streak")[set_measure(MeasureKind::unauthorised_absence_streak)]) |
-     (kw("absence")[set_measure(MeasureKind::absence)] >> -kw("streak")[set_measure(MeasureKind::absence_streak)]) |
-     (kw("sessions")[set_measure(MeasureKind::sessions_missed)] > kw("missed")) |
-     kw("attendance")[set_measure(MeasureKind::attendance)]) >>
+    ((kw("unauthorised") >
+      named("'absence'", (kw("absence")[set_measure(MeasureKind::unauthorised_absence)] >>
+                          -(kw("streak")[set_measure(MeasureKind::unauthorised_absence_streak)] | excluding)) |
+                             kw("sessions")[set_measure(MeasureKind::unauthorised_sessions)])) |
+     (kw("absence")[set_measure(MeasureKind::absence)] >>
+      -(kw("streak")[set_measure(MeasureKind::absence_streak)] | excluding)) |
+     (kw("sessions") > named("'missed'", (kw("missed")[set_measure(MeasureKind::sessions_missed)] >> -excluding) |
+                                             (kw("coded")[set_measure(MeasureKind::sessions_coded)] > code_list[set_codes]))) |
+     ((kw("days") >> kw("coded"))[set_measure(MeasureKind::days_coded)] > code_list[set_codes]) |
+     ((kw("first") >> kw("day") >> kw("coded"))[set_measure(MeasureKind::first_day_coded)] > code_list[set_codes]) |
+     ((kw("last") >> kw("day") >> kw("coded"))[set_measure(MeasureKind::last_day_coded)] > code_list[set_codes]) |
+     ((kw("possible") >> kw("sessions"))[set_measure(MeasureKind::possible_sessions)] >> -excluding) |
+     (kw("attendance")[set_measure(MeasureKind::attendance)] >> -excluding)) >>
     -window[act([](Measure& value, Window& w, ParseState& state) {
       if (value.kind == MeasureKind::absence_streak || value.kind == MeasureKind::unauthorised_absence_streak) {
         fail(state, {w.span.begin, w.span.end, "a streak takes no window: it always ends at the latest school day"});
@@ -854,7 +996,17 @@ auto const set_filter = act([](Quantified& value, ConditionPtr& f) { value.filte
 auto const quantified_body = collection[act([](Quantified& value, CollectionSource& source) {
   value.source = std::move(source);
 })] >> -variable_name[act([](Quantified& value, Name& name) { value.variable = std::move(name); })] >>
+                            -about_clause[act([](Quantified& value, AboutClause& about) {
+                              value.about_span = about.keyword;
+                              value.about = std::move(about.target);
+                            })] >>
                             -window[set_window] >> -(kw("where") > filter[set_filter]);
+
+// Version 2 (case-records.md §2.1): `about X`, X a bound variable.
+auto const about_clause_def = kw("about")[act([](AboutClause& value, Span& at) { value.keyword = at; })] >
+                              about_target[act([](AboutClause& value, ExprPtr& x) { value.target = std::move(x); })];
+auto const about_target_def =
+    name_reference[act([](ExprPtr& value, Name& name) { value = std::make_unique<Expr>(Expr{NameRef{std::move(name)}}); })];
 auto const quantified_def = annotate[quantified_body];
 
 // `for each KIND VAR [WINDOW] [where FILTER]`: the variable is required.
@@ -885,7 +1037,15 @@ auto const window_body =
               if (!academic_year) return;
               value.kind = value.kind == WindowKind::this_term ? WindowKind::this_academic_year
                                                                : WindowKind::previous_academic_year;
-            })])) ];
+            })]) |
+           // Version 2: `in last N terms` and `in term of X`.
+           ((kw("in") >> kw("last")[set_window_kind(WindowKind::last_terms)]) >
+            term_count[act([](Window& value, TierNumber& n) {
+              value.terms = n.value;
+              value.terms_span = n.span;
+            })] > (kw("terms") | kw("term"))) |
+           ((kw("in") >> kw("term")[set_window_kind(WindowKind::term_of)]) > kw("of") >
+            date_expr[act([](Window& value, ExprPtr& x) { value.first = std::move(x); })])) ];
 auto const window_def = annotate[window_body];
 
 auto const within_rest_def =
@@ -980,12 +1140,24 @@ auto const compare_tail_def =
 
 auto const is_tail_def = (kw("is")[act([](IsTest& value, Span& at) { value.span = at; })] >>
                           -kw("not")[act([](IsTest& value, Span&) { value.negated = true; })]) >
-                         is_word[act([](IsTest& value, IsWord& word) {
+                         is_choice[act([](IsTest& value, IsWord& word) {
                            value.kind = word.kind;
                            value.value = std::move(word.value);
+                           value.about = std::move(word.about);
                            value.keyword_span = word.span;
-                           value.span.end = word.span.end;
+                           value.span.end = word.kind == IsKind::about ? word.end.end : word.span.end;
                          })];
+
+auto const is_choice_def = about_test[act(take)] | is_word[act(take)];
+
+// Version 2: `VAR is [not] about X`.
+auto const about_test_def = kw("about")[act([](IsWord& value, Span& at) {
+  value.kind = IsKind::about;
+  value.span = at;
+})] > about_target[act([](IsWord& value, ExprPtr& x) {
+  value.end = span_of(*x);
+  value.about = std::move(x);
+})];
 
 auto const in_tail_def = kw("in") > membership[act(take)];
 
@@ -1123,6 +1295,7 @@ auto const cite_clause_def = kw("cite") > cite_text[act(take)];
 
 BOOST_SPIRIT_DEFINE(expr, arith_tail, primary, paren, current_tier, age_of, age_operand, aggregate, measure, quantified,
                     binding, window, within_rest, around, period, duration, date_expr, value_expr, filter)
+BOOST_SPIRIT_DEFINE(about_clause, about_target, term_date, term_choice, about_test, is_choice)
 BOOST_SPIRIT_DEFINE(condition, or_tail, and_chain, and_tail, not_chain, atom, exists, simple, suffix, compare_tail,
                     is_tail, in_tail, membership, in_list, list_item, age_test)
 BOOST_SPIRIT_DEFINE(declaration_rule, declaration_body, param_decl, param_tail, rule_decl, category_clause,

@@ -6,14 +6,15 @@
 namespace waymark::dsl {
 
 bool is_keyword(std::string_view word) {
-  static constexpr std::array<std::string_view, 53> words{
+  // `about` from version 2 (language-v2: the `about X` qualifier and `is about X`).
+  static constexpr std::array<std::string_view, 54> words{
       "param", "rule", "category", "severity", "for", "each", "in", "where",
       "when", "unless", "suggest", "tier", "notify", "cite", "and", "or",
       "not", "no", "some", "count", "total", "max", "min", "of",
       "within", "last", "after", "before", "between", "older", "than", "is",
       "none", "set", "active", "attendance", "absence", "unauthorised", "streak", "sessions",
       "missed", "this", "academic", "year", "term", "previous", "current", "start",
-      "today", "pupil", "true", "false", "age"};
+      "today", "pupil", "true", "false", "age", "about"};
   return std::find(words.begin(), words.end(), word) != words.end();
 }
 

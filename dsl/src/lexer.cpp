@@ -140,7 +140,8 @@ Scanned scan_numeric(std::string_view text, std::size_t pos) {
     return out;
   }
 
-  // A duration: a whole number and a unit word; `school` is a unit only before `day`/`days`.
+  // A duration: a whole number and a unit word; `school` is a unit only before `day`/`days` or
+  // (version 2) `week`/`weeks`.
   const std::size_t unit_begin = skip_spaces(text, end);
   const std::size_t unit_stop = word_end(text, unit_begin);
   const std::string_view unit_word = text.substr(unit_begin, unit_stop - unit_begin);
@@ -152,6 +153,9 @@ Scanned scan_numeric(std::string_view text, std::size_t pos) {
     const std::string_view day_word = text.substr(day_begin, day_end - day_begin);
     if (day_word == "day" || day_word == "days") {
       unit = DurationUnit::school_day;
+      unit_end = day_end;
+    } else if (day_word == "week" || day_word == "weeks") {
+      unit = DurationUnit::school_week;
       unit_end = day_end;
     }
   }
@@ -251,6 +255,15 @@ ScannedText scan_text(std::string_view text, std::size_t pos) {
   return out;
 }
 
+bool is_code_in_list(std::string_view text, std::size_t at) {
+  std::size_t before = at;
+  while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t')) --before;
+  std::size_t after = at + 1;
+  while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
+  return before > 0 && (text[before - 1] == '[' || text[before - 1] == ',') && after < text.size() &&
+         (text[after] == ',' || text[after] == ']');
+}
+
 std::vector<Comment> collect_comments(std::string_view text) {
   std::vector<Comment> out;
   bool in_string = false;
@@ -270,6 +283,8 @@ std::vector<Comment> collect_comments(std::string_view text) {
     } else if (c == '"') {
       in_string = true;
       ++i;
+    } else if (c == '#' && is_code_in_list(text, i)) {
+      ++i;  // version 2: `#` is an attendance code in `[/, #]`, not a comment
     } else if (c == '#') {
       const std::size_t end = line_end(text, i);
       out.push_back({std::string(text.substr(i, end - i)),

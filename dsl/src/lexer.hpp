@@ -72,6 +72,10 @@ struct ScannedText {
 /// Scans the string at `pos`, splitting it at `{expr}` interpolations (language.md §2, §6).
 ScannedText scan_text(std::string_view text, std::size_t pos);
 
+/// True when the `#` at `at` stands alone between `[` or `,` and `,` or `]`: an attendance code in a
+/// code list (version 2: `sessions coded [#]`), not the start of a comment.
+bool is_code_in_list(std::string_view text, std::size_t at);
+
 /// Every `#` comment outside strings, in source order.
 std::vector<Comment> collect_comments(std::string_view text);
 

@@ -27,6 +27,8 @@ const char* window_key(WindowKind k) {
     case WindowKind::previous_term: return "previous-term";
     case WindowKind::this_academic_year: return "this-year";
     case WindowKind::previous_academic_year: return "previous-year";
+    case WindowKind::last_terms: return "last-terms";
+    case WindowKind::term_of: return "term-of";
   }
   return "?";
 }
@@ -36,6 +38,7 @@ void key_of(const Expr& e, std::ostringstream& out);
 void key_of_window(const std::optional<Window>& w, std::ostringstream& out) {
   if (!w) return;
   out << "[" << window_key(w->kind);
+  if (w->kind == WindowKind::last_terms) out << " " << w->terms;
   for (const ExprPtr* p : {&w->duration, &w->first, &w->second}) {
     if (*p) {
       out << " ";
@@ -67,7 +70,8 @@ void key_of(const Expr& e, std::ostringstream& out) {
               << n.over.source.name.text << (n.over.source.field ? "." + n.over.source.field->text : "") << " "
               << n.over.span.begin << ")";
         } else if constexpr (std::is_same_v<T, Measure>) {
-          out << "(measure" << static_cast<int>(n.kind);
+          out << "(measure" << static_cast<int>(n.kind) << (n.excluding ? " excluding" : "");
+          for (const Name& code : n.codes) out << " " << code.text;
           key_of_window(n.window, out);
           out << ")";
         } else if constexpr (std::is_same_v<T, CurrentTier>) {
@@ -80,6 +84,13 @@ void key_of(const Expr& e, std::ostringstream& out) {
           out << ")";
         } else if constexpr (std::is_same_v<T, ParenthesisedExpr>) {
           key_of(*n.inner, out);
+        } else if constexpr (std::is_same_v<T, TermDate>) {
+          out << "(term-" << (n.bound == TermBound::start ? "start " : "end ") << static_cast<int>(n.term);
+          if (n.of) {
+            out << " ";
+            key_of(*n.of, out);
+          }
+          out << ")";
         }
       },
       e.node);

@@ -25,6 +25,7 @@ std::optional<Duration> parse_duration(const std::string& text) {
     const std::string rest = trim(unit.substr(6));
     if (unit.size() == 6 || (unit[6] != ' ' && unit[6] != '\t')) return std::nullopt;
     if (rest == "day" || rest == "days") return Duration{count, DurationUnit::school_day};
+    if (rest == "week" || rest == "weeks") return Duration{count, DurationUnit::school_week};
     return std::nullopt;
   }
   if (unit == "day" || unit == "days") return Duration{count, DurationUnit::day};

@@ -149,9 +149,23 @@ public:
       read_names(*n, "category", [this](std::string s) { return add_category(std::move(s)); });
     }
     if (const YamlNode* n = root.find("attendance_codes")) read_codes(*n);
+    add_about_fields();
   }
 
 private:
+  /// case-records.md §2.1: every record kind has `about`, after the fields its vocabulary declares.
+  void add_about_fields() {
+    for (const std::string& name : vocabulary_.kind_names()) {
+      KindSpec* kind = vocabulary_.mutable_kind(name);
+      if (kind == nullptr || kind->field(about_field_name) != nullptr) continue;
+      FieldSpec about;
+      about.name = std::string(about_field_name);
+      about.type = FieldType::string;
+      about.description = "the id of another record of the same pupil that this record concerns";
+      kind->fields.push_back(std::move(about));
+    }
+  }
+
   void error(const YamlNode& at, std::string message, const char* code = "vocabulary") {
     diagnostics_.error(yaml_range(file_, at), code, std::move(message));
   }
@@ -170,7 +184,8 @@ private:
     f.name = key.value;
     const YamlNode* type_node = &value;
     if (value.is_mapping()) {
-      reject_unknown_keys(file_, value, {"type", "values", "required", "default", "description"}, "a field", diagnostics_);
+      reject_unknown_keys(file_, value, {"type", "values", "required", "default", "description", "planned"}, "a field",
+                          diagnostics_);
       type_node = value.find("type");
       if (type_node == nullptr) {
         error(value, "the field '" + f.name + "' needs a type (boolean, number, string, date, enum or date list)", "missing-key");
@@ -182,6 +197,13 @@ private:
           return std::nullopt;
         }
         f.required = r->value == "true";
+      }
+      if (const YamlNode* p = value.find("planned")) {
+        if (!p->is_scalar() || (p->value != "true" && p->value != "false")) {
+          error(*p, "'planned' is true or false");
+          return std::nullopt;
+        }
+        f.planned = p->value == "true";
       }
       if (const YamlNode* d = value.find("description"); d != nullptr && d->is_scalar()) f.description = d->value;
       if (const YamlNode* v = value.find("values")) {
@@ -225,6 +247,10 @@ private:
     }
     if (f.type != FieldType::enumeration && !f.values.empty()) {
       error(*type_node, "only an enum has values");
+      return std::nullopt;
+    }
+    if (f.planned && f.type != FieldType::date) {
+      error(*value.find("planned"), "only a date can be planned (language.md §5: a planned date reads as its value at any as-of date)");
       return std::nullopt;
     }
     if (f.default_value && !default_fits(f)) {
@@ -306,6 +332,15 @@ private:
       for (const auto& [fkey, fvalue] : fields->entries) {
         std::optional<FieldSpec> f = read_field(fkey, fvalue);
         if (!f) continue;
+        if (f->name == about_field_name) {
+          // case-records.md §2.1: every kind has `about`, a string; declaring it (as v1 did) changes nothing.
+          if (f->type != FieldType::string) {
+            error(fvalue, "'about' is the id of another record of the pupil, so it is a string on every kind", "type-mismatch");
+          } else if (const FieldSpec* about = existing->field(about_field_name); about == nullptr) {
+            existing->fields.push_back(std::move(*f));
+          }
+          continue;
+        }
         if (existing->field(f->name) != nullptr) {
           error(fkey, "the kind '" + existing->name + "' already has a field '" + f->name + "'", "duplicate-name");
           continue;

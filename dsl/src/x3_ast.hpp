@@ -61,14 +61,28 @@ struct ArithmeticToken {
   Span span;
 };
 
-/// The word after `is` / `is not`.
+/// The word after `is` / `is not`, or `about X` (version 2).
 struct IsWord {
   IsKind kind = IsKind::none;
   std::optional<Name> value;
+  ExprPtr about;  // X of `is about X`
+  Span span;      // the word (for `about X`, the keyword `about`)
+  Span end;       // the end of the test's last token
+};
+
+/// `about X` after a collection (version 2): the keyword and X.
+struct AboutClause {
+  Span keyword;
+  ExprPtr target;
+};
+
+/// An attendance code list `[N]`, `[C2, E]` (version 2), as written.
+struct CodeList {
+  std::vector<Name> codes;
   Span span;
 };
 
-/// The whole number after `suggest tier`.
+/// The whole number after `suggest tier`, or N of `in last N terms`.
 struct TierNumber {
   std::int64_t value = 0;
   Span span;

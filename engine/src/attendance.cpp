@@ -51,6 +51,14 @@ std::optional<std::uint8_t> AttendanceCodes::find(std::string_view token) const 
   return index;
 }
 
+CodeSet AttendanceCodes::set_of(const std::vector<std::string>& list) const {
+  CodeSet out{};
+  for (const std::string& c : list) {
+    if (const auto b = find(c)) out[*b] = true;
+  }
+  return out;
+}
+
 dsl::AttendanceClass AttendanceCodes::classification(std::uint8_t session) const {
   const std::uint8_t b = bins_[session];
   return b == not_recorded_bin ? dsl::AttendanceClass::not_possible : static_cast<dsl::AttendanceClass>(b);
@@ -130,6 +138,58 @@ AttendanceCounts count_sessions(const AttendanceMarks& marks, const AttendanceCo
   out.absent = at(C::authorised_absence) + at(C::unauthorised_absence);
   out.unauthorised = at(C::unauthorised_absence);
   out.possible = out.attended + out.absent;
+  return out;
+}
+
+namespace {
+
+/// The session indices [begin, end) of the days from `from` to `to` as known on `as_of`; empty when none.
+std::pair<std::size_t, std::size_t> session_span(const AttendanceMarks& marks, dsl::Date from, dsl::Date to,
+                                                 dsl::Date as_of) {
+  if (marks.empty()) return {0, 0};
+  from = std::max(from, marks.first);
+  to = std::min({to, as_of, marks.last()});
+  if (to < from) return {0, 0};
+  return {static_cast<std::size_t>(2 * dsl::days_between(marks.first, from)),
+          static_cast<std::size_t>(2 * dsl::days_between(marks.first, to) + 2)};
+}
+
+}  // namespace
+
+AttendanceCounts count_sessions_excluding(const AttendanceMarks& marks, const AttendanceCodes& codes, dsl::Date from,
+                                          dsl::Date to, dsl::Date as_of, const CodeSet& excluded) {
+  const auto [begin, end] = session_span(marks, from, to, as_of);
+  std::array<std::int64_t, 6> bins{};
+  const std::uint8_t* data = marks.sessions.data();
+  // Excluded sessions go to the not-recorded bin: counted as not possible (one lookup more per session).
+  for (std::size_t i = begin; i < end; ++i) ++bins[excluded[data[i]] ? not_recorded_bin : codes.bin(data[i])];
+  using C = dsl::AttendanceClass;
+  const auto at = [&](C c) { return bins[static_cast<std::size_t>(c)]; };
+  AttendanceCounts out;
+  out.attended = at(C::present) + at(C::approved_off_site);
+  out.absent = at(C::authorised_absence) + at(C::unauthorised_absence);
+  out.unauthorised = at(C::unauthorised_absence);
+  out.possible = out.attended + out.absent;
+  return out;
+}
+
+CodedSessions count_coded(const AttendanceMarks& marks, const CodeSet& coded, dsl::Date from, dsl::Date to,
+                          dsl::Date as_of) {
+  const auto [begin, end] = session_span(marks, from, to, as_of);
+  CodedSessions out;
+  const std::uint8_t* data = marks.sessions.data();
+  std::size_t first = end;
+  std::size_t last = end;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (!coded[data[i]]) continue;
+    ++out.sessions;
+    if (first == end) first = i;
+    last = i;
+  }
+  if (first != end) {
+    out.first = marks.first.plus_days(static_cast<std::int32_t>(first / 2));
+    out.last = marks.first.plus_days(static_cast<std::int32_t>(last / 2));
+  }
   return out;
 }
 

@@ -51,6 +51,7 @@ void Calendar::rebuild() {
   covered_years_.clear();
   terms_.clear();
   school_days_.clear();
+  school_weeks_.clear();
   before_.clear();
   is_school_.clear();
   if (years_.empty()) return;
@@ -71,6 +72,10 @@ void Calendar::rebuild() {
   std::sort(terms_.begin(), terms_.end(), [](const TermAt& a, const TermAt& b) { return a.dates.from < b.dates.from; });
   std::sort(school_days_.begin(), school_days_.end());
   school_days_.erase(std::unique(school_days_.begin(), school_days_.end()), school_days_.end());
+  for (const Date d : school_days_) {
+    const Date monday = d.plus_days(-d.weekday());
+    if (school_weeks_.empty() || school_weeks_.back() != monday) school_weeks_.push_back(monday);
+  }
   // A dense index over every day from the first loaded 1 September to the last 31 August, so that
   // "school days before d" and "is d a school day" are array reads.
   first_ = *Date::from_ymd(years_.front().start_year, 9, 1);
@@ -130,6 +135,39 @@ std::optional<Date> Calendar::add_school_days(Date from, std::int64_t n) const {
   return result;
 }
 
+std::optional<Date> Calendar::add_school_weeks(Date from, std::int64_t n) const {
+  if (n == 0) return from;
+  const Date week = from.plus_days(-from.weekday());
+  const auto total = static_cast<std::int64_t>(school_weeks_.size());
+  std::int64_t index = 0;
+  if (n > 0) {
+    // The Nth school week strictly after T's week, whether or not T's week is one.
+    index = (std::upper_bound(school_weeks_.begin(), school_weeks_.end(), week) - school_weeks_.begin()) + n - 1;
+  } else {
+    index = (std::lower_bound(school_weeks_.begin(), school_weeks_.end(), week) - school_weeks_.begin()) + n;
+  }
+  if (index < 0 || index >= total) return std::nullopt;
+  const Date result = school_weeks_[static_cast<std::size_t>(index)].plus_days(from.weekday());
+  const DateWindow counted = n > 0 ? DateWindow{from.plus_days(1), result} : DateWindow{result, from.plus_days(-1)};
+  if (!covers(counted)) return std::nullopt;
+  return result;
+}
+
+std::optional<Date> Calendar::school_weeks_back(Date today, std::int64_t n) const {
+  if (n <= 0) return today;
+  const Date week = today.plus_days(-today.weekday());
+  const auto at = std::lower_bound(school_weeks_.begin(), school_weeks_.end(), week);
+  // This week counts as the first only once one of its school days has come (language-v2 §2).
+  const bool this_week = at != school_weeks_.end() && *at == week &&
+                         school_days_before(today.plus_days(1)) > school_days_before(week);
+  const std::int64_t first = (at - school_weeks_.begin()) - (this_week ? 0 : 1);
+  const std::int64_t index = first - (n - 1);
+  if (index < 0 || first >= static_cast<std::int64_t>(school_weeks_.size())) return std::nullopt;
+  const Date result = school_weeks_[static_cast<std::size_t>(index)];
+  if (!covers({result, today})) return std::nullopt;
+  return result;
+}
+
 std::optional<Date> Calendar::add(Date from, std::int64_t n, DurationUnit unit) const {
   // Far beyond any school record; keeps Date arithmetic inside its range for any input.
   constexpr std::int64_t limit = 1'000'000;
@@ -141,6 +179,7 @@ std::optional<Date> Calendar::add(Date from, std::int64_t n, DurationUnit unit) 
     case DurationUnit::months: return from.plus_months(k);
     case DurationUnit::years: return from.plus_years(k);
     case DurationUnit::school_days: return add_school_days(from, n);
+    case DurationUnit::school_weeks: return add_school_weeks(from, n);
   }
   return std::nullopt;
 }
@@ -170,6 +209,33 @@ std::optional<TermWindow> Calendar::previous_term(Date today) const {
   const auto i = term_index(today);
   if (!i || *i == 0) return std::nullopt;
   return window(*i - 1);
+}
+
+std::optional<Date> Calendar::last_terms_start(Date today, std::int64_t n) const {
+  const auto i = term_index(today);
+  if (!i || n < 1 || static_cast<std::int64_t>(*i) < n - 1) return std::nullopt;
+  return terms_[*i - static_cast<std::size_t>(n - 1)].dates.from;
+}
+
+std::optional<Date> Calendar::last_covered() const {
+  if (years_.empty()) return std::nullopt;
+  return Date::from_ymd(years_.back().start_year + 1, 8, 31);
+}
+
+void warn_if_calendar_ends_soon(const Calendar& calendar, Date today, dsl::Diagnostics& diagnostics) {
+  const std::optional<Date> last = calendar.last_covered();
+  if (!last) return;
+  // case-records.md §3: "within the next 12 weeks of today" -- the last covered date is before today + 12 weeks.
+  if (*last >= today.plus_days(7 * 12)) return;
+  const int next = last->academic_year_start() + 1;
+  const std::string year = std::to_string(next) + "-" + ((next + 1) % 100 < 10 ? "0" : "") + std::to_string((next + 1) % 100);
+  diagnostics.warning({}, "calendar-ending",
+                      "the school calendars this pack loads end on " + last->iso() +
+                          (*last < today ? ", before today (" + today.iso() + ")" : ", within 12 weeks of today (" + today.iso() + ")") +
+                          ": add a calendar file for " + year +
+                          " (terms, breaks and closures, like rules/england/calendars/england-2027-28.yaml) and name it "
+                          "in pack.yaml's 'calendar:'; after that date, rules that count school days, school weeks or "
+                          "terms cannot run");
 }
 
 // ---------------------------------------------------------------------------------------------

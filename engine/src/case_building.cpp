@@ -77,8 +77,42 @@ std::string unknown_field_message(const dsl::KindSpec& kind, const std::string& 
   const std::string hint = dsl::did_you_mean(field, kind.field_names());
   if (!hint.empty()) return message + hint;
   std::string list;
-  for (const dsl::FieldSpec& f : kind.fields) list += (list.empty() ? "" : ", ") + f.name;
+  for (const dsl::FieldSpec& f : kind.fields) {
+    // `about` is on every kind (case-records.md §2.1); the list names the kind's own fields, as in v1.
+    if (f.name == dsl::about_field_name) continue;
+    list += (list.empty() ? "" : ", ") + f.name;
+  }
   return message + " (its fields: " + list + ")";
+}
+
+std::optional<std::size_t> about_index(const dsl::KindSpec& kind) {
+  const dsl::FieldSpec* f = kind.field(dsl::about_field_name);
+  if (f == nullptr || f->type != dsl::FieldType::string) return std::nullopt;
+  return static_cast<std::size_t>(f - kind.fields.data());
+}
+
+bool check_about_links(const Pupil& pupil, const std::vector<AboutLink>& links, dsl::Diagnostics& diagnostics) {
+  if (links.empty()) return true;
+  std::vector<std::string_view> ids;
+  ids.reserve(pupil.records.size());
+  for (const Record& r : pupil.records) ids.push_back(r.id());
+  std::sort(ids.begin(), ids.end());
+  bool ok = true;
+  // Ids are not personal data (case-records.md §1), so messages may name them; nothing else is printed.
+  for (const AboutLink& link : links) {
+    if (link.about == link.record) {
+      diagnostics.error(link.at, "about-itself",
+                        pupil.id() + ": record " + link.record + " is about itself; 'about' names another record of the "
+                                                                  "pupil (the suspension a notification reports, ...)");
+      ok = false;
+    } else if (!std::binary_search(ids.begin(), ids.end(), std::string_view(link.about))) {
+      diagnostics.error(link.at, "unknown-record",
+                        pupil.id() + ": record " + link.record + " is about '" + link.about + "', but the pupil has no record " +
+                            link.about + "; give the id of one of this pupil's records, or remove 'about'");
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 bool join_runs(std::vector<MarksRun>& runs, AttendanceMarks& marks, dsl::Diagnostics& diagnostics) {

@@ -45,6 +45,19 @@ struct MarksRun {
 /// Joins a pupil's runs into one contiguous span; overlapping runs and too long a span are errors.
 bool join_runs(std::vector<MarksRun>& runs, AttendanceMarks& marks, dsl::Diagnostics& diagnostics);
 
+/// A record's `about` as written (case-records.md §2.1): the record, the id it names, and where.
+struct AboutLink {
+  std::string record;
+  std::string about;
+  dsl::SourceRange at;
+};
+
+/// The `about` field's index in a kind's fields, when it has one (every kind loaded from YAML does).
+std::optional<std::size_t> about_index(const dsl::KindSpec& kind);
+/// Checks a pupil's links once all its records are read: a link naming no record of the pupil is
+/// `unknown-record`, one naming its own record `about-itself`. False when any was reported.
+bool check_about_links(const Pupil& pupil, const std::vector<AboutLink>& links, dsl::Diagnostics& diagnostics);
+
 /// The offset of the first byte that is not valid UTF-8, or npos.
 std::size_t invalid_utf8_at(std::string_view text);
 

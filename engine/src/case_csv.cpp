@@ -353,7 +353,16 @@ private:
                     "): an episode ends on or after its first day");
         continue;
       }
+      if (const auto about = about_index(spec)) {
+        if (const auto* text = std::get_if<std::string>(&record.fields[*about])) {
+          links_[pupil->id()].push_back({record.id(), *text, {f.id(), about_at_, about_at_ + std::max<std::size_t>(text->size(), 1)}});
+        }
+      }
       pupil->records.push_back(std::move(record));
+    }
+    // case-records.md §2.1: `about` names another record of the same pupil, in any row.
+    for (const Pupil& p : pupils_) {
+      if (const auto it = links_.find(p.id()); it != links_.end()) check_about_links(p, it->second, diagnostics_);
     }
     // Record ids are unique within a pupil: find repeats once all rows are in.
     for (Pupil& p : pupils_) {
@@ -436,6 +445,7 @@ private:
         continue;
       }
       record.fields[index] = std::move(*v);
+      if (field->name == dsl::about_field_name) about_at_ = f.offset_in(cell, value_at);
     }
     return ok;
   }
@@ -539,6 +549,8 @@ private:
   Pupil* last_pupil_ = nullptr;
   std::string last_id_;
   const dsl::SourceFile* sources_pupils_ = nullptr;
+  std::unordered_map<std::string, std::vector<AboutLink>> links_;  // by pupil id: `about` values to check
+  std::size_t about_at_ = 0;  // where the last `about=` value of a `fields` cell starts
 };
 
 }  // namespace

@@ -78,10 +78,13 @@ private:
         error(*records, "wrong-shape", "'records' is a list of records, each starting '- kind: ...'");
       } else {
         std::unordered_map<std::string, std::size_t> ids;  // record id -> offset of its first use
+        links_.clear();
         for (const YamlNode& r : records->items) {
           read_record(r, *pupil, ids);
           if (too_many()) return;
         }
+        // case-records.md §2.1: `about` names another record of the same pupil, wherever it is written.
+        check_about_links(*pupil, links_, diagnostics_);
       }
     }
     if (const YamlNode* attendance = node.find("attendance"); attendance != nullptr && !attendance->is_null()) {
@@ -266,6 +269,11 @@ private:
                 std::to_string(source_.position(at->second).line) + "): give each record its own id");
       return;
     }
+    if (const auto about = about_index(spec)) {
+      if (const auto* text = std::get_if<std::string>(&record.fields[*about])) {
+        links_.push_back({record.id(), *text, dsl::yaml_range(file_, *node.find(dsl::about_field_name))});
+      }
+    }
     pupil.records.push_back(std::move(record));
   }
 
@@ -349,6 +357,7 @@ private:
   const AttendanceCodes& codes_;
   dsl::Diagnostics& diagnostics_;
   bool stopped_ = false;
+  std::vector<AboutLink> links_;  // the current case's `about` values, checked once its records are read
 };
 
 }  // namespace

@@ -49,7 +49,9 @@ private:
       case 3: return Value::of_date(std::get<dsl::Date>(v));
       case 4: {
         const dsl::Duration& d = std::get<dsl::Duration>(v);
-        if (d.unit == dsl::DurationUnit::school_day) rule_->needs_calendar = true;
+        if (d.unit == dsl::DurationUnit::school_day || d.unit == dsl::DurationUnit::school_week) {
+          rule_->needs_calendar = true;
+        }
         return Value::of_duration(d);
       }
       default: return Value::of_string(keep(std::get<std::string>(v)));
@@ -111,6 +113,11 @@ private:
         c.date_list_owner = std::move(owner);
       }
     }
+    if (q.about) {
+      // Resolved in the enclosing scope, before this collection's own slot exists (as the checker did).
+      c.about = expression(*q.about);
+      c.about_field = about_field(target.record_kind);
+    }
     if (q.window) c.window = window(*q.window);
     c.slot = next_slot_++;
     slots_[&q] = c.slot;
@@ -120,13 +127,23 @@ private:
     return c;
   }
 
+  /// The index of a kind's `about` field (the checker made sure there is one).
+  int about_field(int record_kind) const {
+    const dsl::KindSpec& kind = program_.vocabulary.kinds()[static_cast<std::size_t>(record_kind)];
+    return static_cast<int>(kind.field(dsl::about_field_name) - kind.fields.data());
+  }
+
   WindowSpec window(const dsl::Window& w) {
     WindowSpec s;
     s.kind = w.kind;
+    s.terms = w.terms;
     if (w.duration) s.duration = expression(*w.duration);
     if (w.first) s.first = expression(*w.first);
     if (w.second) s.second = expression(*w.second);
-    if (w.kind == dsl::WindowKind::this_term || w.kind == dsl::WindowKind::previous_term) rule_->needs_calendar = true;
+    if (w.kind == dsl::WindowKind::this_term || w.kind == dsl::WindowKind::previous_term ||
+        w.kind == dsl::WindowKind::last_terms || w.kind == dsl::WindowKind::term_of) {
+      rule_->needs_calendar = true;
+    }
     return s;
   }
 
@@ -202,10 +219,23 @@ private:
   ExpressionPtr node(const dsl::Expr&, const dsl::Measure& m) {
     auto out = std::make_unique<MeasureValue>();
     out->kind = m.kind;
+    out->excluding = m.excluding;
+    std::vector<std::string> codes;
+    for (const dsl::Name& c : m.codes) codes.push_back(c.text);
+    out->codes = program_.codes.set_of(codes);
     if (m.window) out->window = window(*m.window);
     if (m.kind == dsl::MeasureKind::absence_streak || m.kind == dsl::MeasureKind::unauthorised_absence_streak) {
       rule_->needs_calendar = true;
     }
+    return out;
+  }
+
+  ExpressionPtr node(const dsl::Expr&, const dsl::TermDate& t) {
+    auto out = std::make_unique<TermDateValue>();
+    out->bound = t.bound;
+    out->term = t.term;
+    if (t.of) out->of = expression(*t.of);
+    rule_->needs_calendar = true;
     return out;
   }
 
@@ -314,6 +344,11 @@ private:
       case dsl::IsKind::value:
         out->test = IsCondition::Test::value;
         out->enum_index = spec != nullptr ? value_index(*spec, is.value->text) : 0;
+        break;
+      case dsl::IsKind::about:
+        out->test = IsCondition::Test::about;
+        out->about_field = about_field(checked_.types.at(is.subject.get()).record_kind);
+        out->about = expression(*is.about);
         break;
     }
     return out;

@@ -223,19 +223,30 @@ private:
   Context ctx_;
 };
 
-/// The rules that need the calendar on the as-of date, when it does not cover it.
+/// The rules that need the calendar on the as-of date, when it does not cover it: ONE error for the
+/// run (issue 9: not one per rule), naming the last covered date and how to add a year.
 bool calendar_covers(const Program& program, dsl::Date as_of, dsl::Diagnostics& diagnostics) {
   if (program.calendar.is_covered(as_of)) return true;
-  bool ok = true;
+  std::vector<const RuleProgram*> needing;
   for (const RuleProgram& r : program.rules) {
-    if (!r.needs_calendar) continue;
-    ok = false;
-    diagnostics.error({}, "calendar-not-covered",
-                      "no loaded school calendar covers " + as_of.iso() + ", and rule " + r.id + " (" + r.location +
-                          ") counts school days, terms or streaks; add a calendar for that academic year to the pack "
-                          "(calendar: in pack.yaml) or choose another --as-of date");
+    if (r.needs_calendar) needing.push_back(&r);
   }
-  return ok;
+  if (needing.empty()) return true;
+  const int start = as_of.academic_year_start();
+  const std::string year = std::to_string(start) + "-" + (((start + 1) % 100) < 10 ? "0" : "") +
+                           std::to_string((start + 1) % 100);
+  const std::optional<dsl::Date> last = program.calendar.last_covered();
+  diagnostics.error({}, "calendar-not-covered",
+                    "no loaded school calendar covers " + as_of.iso() +
+                        (last ? " (the loaded calendars end on " + last->iso() + ")" : std::string(" (the pack loads no calendar)")) +
+                        ", and " + std::to_string(needing.size()) + (needing.size() == 1 ? " rule counts" : " rules count") +
+                        " school days, school weeks, terms or streaks (" + needing.front()->id + " at " +
+                        needing.front()->location + (needing.size() > 1 ? ", and others" : "") +
+                        "); add the academic year " + year +
+                        " to the pack: a calendar file with its terms, breaks and closures (like "
+                        "rules/england/calendars/england-2027-28.yaml) that the pack's 'calendar:' in pack.yaml "
+                        "names (docs/case-records.md, 'The school calendar'), or choose another --as-of date");
+  return false;
 }
 
 }  // namespace

@@ -31,8 +31,16 @@ std::optional<Date> add_duration(const Context& ctx, Date date, const dsl::Durat
     case dsl::DurationUnit::month: return plus_months(n);
     case dsl::DurationUnit::year: return plus_months(12 * n);
     case dsl::DurationUnit::school_day: return ctx.calendar->add_school_days(date, n);
+    case dsl::DurationUnit::school_week: return ctx.calendar->add_school_weeks(date, n);
   }
   return std::nullopt;
+}
+
+/// The first day of `within last D` on today: today - D, except that N school weeks reach back to the
+/// Monday of the Nth most recent school week (language-v2 §2).
+std::optional<dsl::Date> within_last_start(const Context& ctx, const dsl::Duration& d) {
+  if (d.unit == dsl::DurationUnit::school_week) return ctx.calendar->school_weeks_back(ctx.today, d.count);
+  return add_duration(ctx, ctx.today, d, -1);
 }
 
 namespace {
@@ -97,9 +105,10 @@ Value field_value(const FieldValue& stored, const dsl::FieldSpec& spec, Date tod
     case 2: return Value::of_number(std::get<Rational>(stored));
     case 3: return Value::of_string(&std::get<std::string>(stored));
     case 4: {
-      // A date later than the as-of date was not known then (language.md §5).
+      // A date later than the as-of date was not known then (language.md §5), unless it is planned:
+      // an intention known when it was recorded (`reduced_timetable.planned_end`).
       const Date d = std::get<Date>(stored);
-      return d > today ? Value::none() : Value::of_date(d);
+      return d > today && !spec.planned ? Value::none() : Value::of_date(d);
     }
     case 5: {
       const std::uint32_t index = std::get<EnumValue>(stored).index;
@@ -180,7 +189,36 @@ Value AggregateValue::eval(Context& ctx) const {
   if (ctx.tracing()) {
     std::string list;
     for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
-    ctx.fact(text + " is " + value_text(result, ctx.today) + (list.empty() ? " (no records)" : " (" + list + ")"));
+    std::string detail = list.empty() ? std::string("no records") : list;
+    const std::string about = over.about_text(ctx);  // " about S-2 (2025-10-06)" with `about`
+    if (!about.empty()) detail = about.substr(1) + ": " + detail;
+    ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + detail + ")");
+  }
+  return result;
+}
+
+Value MeasureValue::by_code(Context& ctx, Date from, Date to) const {
+  const AttendanceMarks& marks = ctx.pupil->attendance;
+  if (kind == dsl::MeasureKind::possible_sessions || kind == dsl::MeasureKind::unauthorised_sessions) {
+    const AttendanceCounts counts = excluding ? count_sessions_excluding(marks, *ctx.codes, from, to, ctx.today, codes)
+                                              : count_sessions(marks, *ctx.codes, from, to, ctx.today);
+    const std::int64_t n = kind == dsl::MeasureKind::possible_sessions ? counts.possible : counts.unauthorised;
+    ctx.fact(text + " is " + std::to_string(n) + " (" + std::to_string(counts.possible) + " possible sessions, " +
+             std::to_string(counts.unauthorised) + " unauthorised)");
+    return Value::of_number(n);
+  }
+  const CodedSessions coded = count_coded(marks, codes, from, to, ctx.today);
+  Value result;
+  switch (kind) {
+    case dsl::MeasureKind::sessions_coded: result = Value::of_number(coded.sessions); break;
+    case dsl::MeasureKind::days_coded: result = Value::of_number(*Rational::fraction(coded.sessions, 2)); break;
+    case dsl::MeasureKind::first_day_coded: result = coded.first ? Value::of_date(*coded.first) : Value::none(); break;
+    default: result = coded.last ? Value::of_date(*coded.last) : Value::none(); break;
+  }
+  if (ctx.tracing()) {
+    ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + std::to_string(coded.sessions) +
+             (coded.sessions == 1 ? " session" : " sessions") +
+             (coded.first ? ", " + coded.first->iso() + " to " + coded.last->iso() : std::string()) + ")");
   }
   return result;
 }
@@ -211,8 +249,19 @@ Value MeasureValue::eval(Context& ctx) const {
   }
   const Date from = range.from ? std::max(*range.from, marks.first) : marks.first;
   const Date to = range.to ? std::min(*range.to, marks.last()) : marks.last();
+  if (kind >= dsl::MeasureKind::sessions_coded) {
+    // Version 2's counts by code: none when no recorded day of the window has come (no data, not zero).
+    if (from > std::min(to, ctx.today)) {
+      ctx.fact(text + " is none (no attendance marks recorded in the window)");
+      return Value::none();
+    }
+    return by_code(ctx, from, to);
+  }
   AttendanceCounts counts;
-  if (from <= to) counts = count_sessions(marks, *ctx.codes, from, to, ctx.today);
+  if (from <= to) {
+    counts = excluding ? count_sessions_excluding(marks, *ctx.codes, from, to, ctx.today, codes)
+                       : count_sessions(marks, *ctx.codes, from, to, ctx.today);
+  }
   std::optional<Rational> value;
   switch (kind) {
     case dsl::MeasureKind::attendance: value = attendance_percent(counts); break;
@@ -253,6 +302,22 @@ Value CurrentTierValue::eval(Context& ctx) const {
   return Value::of_number(n != nullptr ? *n : Rational(0));
 }
 
+Value TermDateValue::eval(Context& ctx) const {
+  std::optional<TermWindow> t;
+  switch (term) {
+    case dsl::TermChoice::this_term: t = ctx.calendar->this_term(ctx.today); break;
+    case dsl::TermChoice::previous_term: t = ctx.calendar->previous_term(ctx.today); break;
+    case dsl::TermChoice::term_of: {
+      // The term containing X, or in a holiday the latest term that started before it (as `this term`).
+      const std::optional<Date> x = as_date(of->eval(ctx));
+      if (x) t = ctx.calendar->this_term(*x);
+      break;
+    }
+  }
+  if (!t) return Value::none();
+  return Value::of_date(bound == dsl::TermBound::start ? t->dates.from : t->dates.to);
+}
+
 Value ArithmeticValue::eval(Context& ctx) const {
   const Value l = lhs->eval(ctx);
   const Value r = rhs->eval(ctx);
@@ -274,7 +339,7 @@ std::optional<DateRange> WindowSpec::resolve(Context& ctx) const {
   switch (kind) {
     case dsl::WindowKind::within_last: {
       const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
-      const std::optional<Date> from = d ? add_duration(ctx, ctx.today, *d, -1) : std::nullopt;
+      const std::optional<Date> from = d ? within_last_start(ctx, *d) : std::nullopt;
       if (!from) return std::nullopt;
       return DateRange{from, ctx.today};
     }
@@ -320,6 +385,17 @@ std::optional<DateRange> WindowSpec::resolve(Context& ctx) const {
     case dsl::WindowKind::previous_academic_year: {
       const DateWindow y = previous_academic_year_of(ctx.today);
       return DateRange{y.from, y.to};
+    }
+    case dsl::WindowKind::last_terms: {
+      const std::optional<Date> from = ctx.calendar->last_terms_start(ctx.today, terms);
+      if (!from) return std::nullopt;
+      return DateRange{from, ctx.today};
+    }
+    case dsl::WindowKind::term_of: {
+      const std::optional<Date> x = date_of(first);
+      const std::optional<TermWindow> term = x ? ctx.calendar->this_term(*x) : std::nullopt;
+      if (!term) return std::nullopt;
+      return DateRange{term->dates.from, term->dates.to};
     }
   }
   return std::nullopt;
@@ -432,6 +508,22 @@ Truth IsCondition::evaluate(Context& ctx) const {
       if (ctx.tracing()) ctx.fact(v.item.record->id() + (active ? " has not ended" : " ended " + end->iso()));
       return Truth::of(active != negated);
     }
+    case Test::about: {
+      // case-records.md §2.1: the subject's `about` is X's id. Over a missing link `is not about` is
+      // true: a record about nothing is not about X.
+      const Value x = about->eval(ctx);
+      if (v.kind != Value::Kind::item || v.item.record == nullptr || x.kind != Value::Kind::item ||
+          x.item.record == nullptr) {
+        return Truth::of(false);
+      }
+      const auto* linked = std::get_if<std::string>(&v.item.record->fields[static_cast<std::size_t>(about_field)]);
+      const bool is = linked != nullptr && *linked == x.item.record->id();
+      if (ctx.tracing()) {
+        ctx.fact(v.item.record->id() + (linked != nullptr ? " is about " + *linked : std::string(" is about no record")) +
+                 (is ? "" : ", not " + x.item.record->id()));
+      }
+      return Truth::of(is != negated);
+    }
     case Test::value:
       // Like `!=`, `is not X` over a missing value is false: missing data never passes silently.
       if (v.kind != Value::Kind::enumeration) return Truth::of(false);
@@ -463,7 +555,7 @@ Truth AgeCondition::evaluate(Context& ctx) const {
     const std::optional<Date> reached = add_duration(ctx, *x, *d, 1);
     return Truth::of(reached && *reached < ctx.today);  // X + D < today
   }
-  const std::optional<Date> from = add_duration(ctx, ctx.today, *d, -1);
+  const std::optional<Date> from = within_last_start(ctx, *d);
   return Truth::of(from && *from <= *x && *x <= ctx.today);  // today - D <= X <= today
 }
 
@@ -478,7 +570,7 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
   if (ctx.tracing()) {
     std::string list;
     for (const ItemRef& i : found) list += (list.empty() ? "" : ", ") + describe_item(i);
-    std::string where;
+    std::string where = over.about_text(ctx);
     if (over.window) {
       if (const std::optional<DateRange> r = over.window->resolve(ctx)) {
         where = " from " + (r->from ? r->from->iso() : std::string("the start")) + " to " +
@@ -501,6 +593,10 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
     }
   }
   if (some) return Truth::of(!found.empty());
+  if (over.about && found.empty() && over.about_text(ctx).empty()) {
+    // X is none (unbound): the link cannot be checked, so `no ... about X` does not hold.
+    return Truth::of(false);
+  }
   if (!found.empty()) return Truth::of(false);
   // language.md §5: a window with a none bound selects nothing, and `no` over it does not hold. (A
   // term that is not found is no bound: that window simply selects nothing, so `no` holds.)
@@ -529,6 +625,13 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
   }
   ctx.fact("the window is open until " + w.end->iso());
   return ctx.in_filter ? Truth::of(false) : Truth::pending(*w.end);
+}
+
+std::string Collection::about_text(Context& ctx) const {
+  if (!about) return {};
+  const Value x = about->eval(ctx);
+  if (x.kind != Value::Kind::item || x.item.record == nullptr) return {};
+  return " about " + describe_item(x.item);
 }
 
 // ---------------------------------------------------------------- texts

@@ -55,6 +55,19 @@ struct AggregateValue final : Expression {
 struct MeasureValue final : Expression {
   dsl::MeasureKind kind = dsl::MeasureKind::attendance;
   std::optional<WindowSpec> window;  // absent: this academic year
+  bool excluding = false;            // `... excluding [CODES]`
+  CodeSet codes{};                   // the list of `coded [CODES]` or `excluding [CODES]`
+  Value eval(Context& ctx) const override;
+
+private:
+  Value by_code(Context& ctx, dsl::Date from, dsl::Date to) const;
+};
+
+/// `start of this term`, `end of term of X`, ... (version 2).
+struct TermDateValue final : Expression {
+  dsl::TermBound bound = dsl::TermBound::start;
+  dsl::TermChoice term = dsl::TermChoice::this_term;
+  ExpressionPtr of;
   Value eval(Context& ctx) const override;
 };
 
@@ -105,9 +118,11 @@ struct InRangeCondition final : Condition {
 };
 
 struct IsCondition final : Condition {
-  enum class Test { none, set, active, value } test = Test::none;
+  enum class Test { none, set, active, value, about } test = Test::none;
   bool negated = false;
   std::uint32_t enum_index = 0;  // Test::value
+  int about_field = -1;          // Test::about: the subject kind's `about` field
+  ExpressionPtr about;           // Test::about: X
   ExpressionPtr subject;
   Truth evaluate(Context& ctx) const override;
 };
@@ -146,6 +161,13 @@ bool Collection::each(Context& ctx, F&& f, bool apply_window) const {
     range = window->resolve(ctx);
     if (!range) return false;  // a window with a none bound selects nothing
   }
+  // `about X` (case-records.md §2.1): only records whose `about` is X's id.
+  const std::string* about_id = nullptr;
+  if (about) {
+    const Value x = about->eval(ctx);
+    if (x.kind != Value::Kind::item || x.item.record == nullptr) return true;
+    about_id = &x.item.record->id();
+  }
   const std::optional<dsl::Date> today_end = ctx.today;
   auto visit = [&](ItemRef item, std::optional<dsl::Date> end) -> bool {
     if (range) {
@@ -156,6 +178,10 @@ bool Collection::each(Context& ctx, F&& f, bool apply_window) const {
       } else if (!range->contains(item.anchor())) {
         return true;
       }
+    }
+    if (about_id != nullptr) {
+      const auto* linked = std::get_if<std::string>(&item.record->fields[static_cast<std::size_t>(about_field)]);
+      if (linked == nullptr || *linked != *about_id) return true;
     }
     ctx.slots[static_cast<std::size_t>(slot)] = item;
     if (filter) {

@@ -79,6 +79,7 @@ struct WindowSpec {
   ExpressionPtr duration;
   ExpressionPtr first;
   ExpressionPtr second;
+  std::int64_t terms = 0;  // N of `in last N terms`
   std::string text;
 
   /// The range selected today; none when a bound is none or no term is found (selects nothing).
@@ -101,6 +102,8 @@ struct Collection {
   int date_list_field = -1;        // field index in the owner (pupil attribute or record field)
   bool date_list_on_pupil = false;
   int slot = 0;
+  ExpressionPtr about;   // X of `about X`: keeps the records whose `about` is X's id
+  int about_field = -1;  // the kind's `about` field
   std::optional<WindowSpec> window;
   ConditionPtr filter;
   std::string text;  // "reduced_timetable rt"
@@ -110,6 +113,8 @@ struct Collection {
   /// none bound (it selects nothing, and `no` over it does not hold: language.md §5).
   template <typename F>
   bool each(Context& ctx, F&& f, bool apply_window = true) const;
+  /// " about S-2 (2025-10-06)" for explanations, or "" without `about`.
+  std::string about_text(Context& ctx) const;
 };
 
 // ---------------------------------------------------------------------------------------------

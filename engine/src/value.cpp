@@ -48,6 +48,7 @@ std::string duration_text(const dsl::Duration& d) {
     case dsl::DurationUnit::day: return days_text(n);
     case dsl::DurationUnit::week: return days_text(7 * n);
     case dsl::DurationUnit::school_day: return std::to_string(n) + (n == 1 ? " school day" : " school days");
+    case dsl::DurationUnit::school_week: return std::to_string(n) + (n == 1 ? " school week" : " school weeks");
     case dsl::DurationUnit::month: return std::to_string(n) + (n == 1 ? " month" : " months");
     case dsl::DurationUnit::year: return std::to_string(n) + (n == 1 ? " year" : " years");
   }

@@ -120,6 +120,8 @@ std::optional<AuditReport> Store::verify(dsl::Diagnostics& diagnostics, const st
           ++report.flags;
         } else if (table->name == "due") {
           ++report.due;
+        } else if (table->name == "user_changes") {
+          ++report.user_changes;
         } else {
           ++report.acknowledgements;
         }
@@ -173,6 +175,10 @@ std::optional<AuditReport> Store::verify(dsl::Diagnostics& diagnostics, const st
 
     // Rows that no chain entry records were added (or re-numbered) outside waymark.
     for (const detail::ChainedTable& t : detail::chained_tables()) {
+      // A database read without migrating may predate a table (user_changes came with version 3).
+      Statement exists(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
+      exists.bind(1, t.name);
+      if (!exists.step() || exists.integer(0) == 0) continue;
       Statement s(c, "SELECT id FROM " + std::string(t.name) +
                          " x WHERE NOT EXISTS (SELECT 1 FROM chain WHERE chain.tbl = ? AND chain.row_id = x.id) ORDER BY id");
       s.bind(1, t.name);

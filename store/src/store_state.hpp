@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "chain.hpp"
 #include "sqlite.hpp"
 #include "waymark/store/store.hpp"
 
@@ -23,6 +24,31 @@ namespace detail {
 
 /// The program version recorded with every import and run.
 const char* waymark_version();
+
+/// A path in single quotes, for messages.
+std::string quoted(const std::string& path);
+
+/// A write after tampering still links to the recorded head; warns that the chain is broken.
+void warn_if_broken(const ChainWriter& chain, const std::string& path, dsl::Diagnostics& diagnostics);
+
+/// Throws the SqlError for a stored value that does not parse (an edit outside waymark).
+[[noreturn]] void damaged(const std::string& path, const std::string& what);
+
+/// The run columns `read_run_header` reads, in its order.
+inline constexpr const char* run_header_columns =
+    "id, as_of, pack_name, pack_version, pack_digest, input_digest, selection, pupils, flags, due, started, finished, "
+    "waymark_version";
+/// A run's header from a row of `run_header_columns` (runs.cpp).
+RunRecord read_run_header(Statement& s);
+/// A stored run's header row, or nullopt when there is no such run (runs.cpp).
+std::optional<RunRecord> load_run_header(Connection& c, std::int64_t run);
+
+/// The flag columns `read_flag` reads, in its order.
+inline constexpr const char* flag_columns =
+    "id, run_id, pupil_id, position, rule, title, category, severity, tier, evidence, actions, notify, cite, explanation";
+
+/// The flag columns after `id` read back into a Flag; false when a column does not parse (flags.cpp).
+bool read_flag(Statement& s, engine::Flag& f);
 
 /// Runs `body` with the connection's activity set for messages; a SqlError becomes a diagnostic.
 /// `writes`: add the note that nothing was stored (the transaction rolled back).

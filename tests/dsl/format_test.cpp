@@ -192,3 +192,35 @@ TEST(Format, PutsEachOperandOfATopLevelOrChainOnItsOwnLine) {
 
 }  // namespace
 }  // namespace waymark::dsl
+
+namespace waymark::dsl {
+namespace {
+
+TEST(Format, LaysOutTheVersion2ConstructsCanonically) {
+  const std::string input =
+      "rule r \"T\" for each suspension s\n"
+      "when no notification  n about   s where(n.to=\"la\") and sessions coded [ C2,E ]>0\n"
+      "and absence excluding[C2]>=10% and some incident in last  2 terms and some incident in term of s\n"
+      "and s.start<start of  this term and unauthorised sessions within last 10 school\n weeks >= 10\n"
+      "and some meeting m where (m is not   about s)\n"
+      "suggest \"x\"\n";
+  const std::string expected =
+      "rule r \"T\"\n"
+      "  for each suspension s\n"
+      "  when no notification n about s where (n.to = \"la\")\n"
+      "   and sessions coded [C2, E] > 0\n"
+      "   and absence excluding [C2] >= 10%\n"
+      "   and some incident in last 2 terms\n"
+      "   and some incident in term of s\n"
+      "   and s.start < start of this term\n"
+      "   and unauthorised sessions within last 10 school weeks >= 10\n"
+      "   and some meeting m where (m is not about s)\n"
+      "  suggest \"x\"\n";
+  const Parsed first = format_text(input);
+  ASSERT_EQ(first.errors, 0u);
+  EXPECT_EQ(first.formatted, expected);
+  expect_round_trip(input, "version 2 constructs");
+}
+
+}  // namespace
+}  // namespace waymark::dsl

@@ -147,6 +147,32 @@ CASES = {
         "   and current tier start is set\n"
         '  suggest "Attendance {attendance} over {sessions missed} sessions"'
     ),
+    # ---------------------------------------------------------------- version 2 (language-v2.md)
+    "clean-version-2": rule(
+        '  for each suspension s\n'
+        '  when no notification n about s where (n.to = "la_inclusion")\n'
+        '   and count of meetings m about s within 15 school days after s.start where (m.type = "governor_review") = 0\n'
+        '   and some notification n where (n is about s or n is not about s)\n'
+        '   and first day coded [N] older than 5 school days\n'
+        '   and unauthorised sessions within last 10 school weeks >= 10\n'
+        '   and days coded [I] in this academic year >= 15\n'
+        '   and absence excluding [C2, E] >= 10% and possible sessions excluding [C2, E] >= 20\n'
+        '   and sessions coded [/, \\, #, -, Y1] in last 2 terms > 0\n'
+        '   and total days of suspensions x in term of s > 15\n'
+        '   and s.start < start of this term and s.start >= start of previous term\n'
+        '   and end of term of s > end of previous term and last day coded [G, N, O, U] is set\n'
+        '  suggest "x"'),
+    "unknown-code": rule('  when sessions coded [N, «unknown-code|not an attendance code»Q9] > 0\n  suggest "x"'),
+    "unknown-code-lower-case": rule('  when days coded [«syntax|attendance code»i] > 0\n  suggest "x"'),
+    "about-on-a-non-item": rule('  when no notification n about «type-mismatch|bound record»review_days\n  suggest "x"')
+        .replace('rule r', 'param review_days = 5\n\nrule r'),
+    "about-on-a-date-list": rule('  for each reduced_timetable rt\n  when no rt.reviews «type-mismatch|list of dates»about rt\n  suggest "x"'),
+    "about-of-its-own-variable": rule('  when no notification n about «unknown-parameter»n\n  suggest "x"'),
+    "is-about-on-a-non-record": rule('  for each suspension s\n  when some meeting m where («type-mismatch|tests a record»m.type is about s)\n  suggest "x"'),
+    "school-weeks-compared-with-a-number": rule('  when unauthorised sessions >= «type-mismatch|belongs in a window»10 school weeks\n  suggest "x"'),
+    "school-weeks-need-a-count": rule('  when sessions coded [N] within last «syntax»school weeks > 0\n  suggest "x"'),
+    "terms-need-a-whole-number": rule('  when some incident in last «syntax|whole number of terms»0 terms\n  suggest "x"'),
+    "term-of-needs-a-date": rule('  when some incident in term of «type-mismatch|needs a date»"autumn"\n  suggest "x"'),
 }
 
 

@@ -1007,3 +1007,124 @@ TEST(Dump, PrintsExpressionsAndConditionsAlone) {
 
 }  // namespace
 }  // namespace waymark::dsl
+
+namespace waymark::dsl {
+namespace {
+
+// =============================================================================================
+// Version 2 (/work/helpers/language-v2.md, docs/language-reference.md "Version 2")
+
+TEST(ParseAbout, QualifiesACollectionBetweenItsVariableAndItsWindow) {
+  EXPECT_EQ(condition("no notification n about s"), "(no (of notification) (var n) (about (name s)))");
+  EXPECT_EQ(condition("some meeting m about s within 15 school days after s.start where (m.type = \"governor_review\")"),
+            "(some (of meeting) (var m) (about (name s)) (window within (duration 15 school-day) after (path s start)) "
+            "(where (paren (= (path m type) (string \"governor_review\")))))");
+  // Without a variable, in aggregates too.
+  EXPECT_EQ(expression("count of notifications about px"), "(count (of notifications) (about (name px)))");
+  EXPECT_EQ(expression("total days of suspensions about px in this term"),
+            "(total days (of suspensions) (about (name px)) (window in this term))");
+}
+
+TEST(ParseAbout, IsAboutIsATestInFiltersAndConditions) {
+  EXPECT_EQ(condition("m is about s"), "(is (name m) about (name s))");
+  EXPECT_EQ(condition("m is not about s"), "(is-not (name m) about (name s))");
+  EXPECT_EQ(condition("some meeting m where m is about s"), "(some (of meeting) (var m) (where (is (name m) about (name s))))");
+  EXPECT_EQ(condition("some meeting m where (m is about s or m is about px)"),
+            "(some (of meeting) (var m) (where (paren (or (is (name m) about (name s)) (is (name m) about (name px))))))");
+  // A vocabulary field named `about` is still read by position.
+  EXPECT_EQ(condition("n.about = s.id"), "(= (path n about) (path s id))");
+}
+
+TEST(ParseAbout, NeedsAVariableAfterItAndIsAKeyword) {
+  // "  when no notification n about where": `where` is at column 32 (7 + "no notification n about " is 24).
+  expect_error(rule_with("  when no notification n about where n.x\n  notify dsl"), 2, 32,
+               "expected a variable (the record that this one is about) after 'about'");
+  // `about` cannot be a variable: "  for each suspension about": `about` at column 23.
+  auto p = parse_text(rule_with("  for each suspension about\n  when x\n  notify dsl"));
+  ASSERT_FALSE(errors_of(*p).empty());
+  EXPECT_EQ(errors_of(*p)[0].line, 2u);
+  EXPECT_EQ(errors_of(*p)[0].column, 23u);
+}
+
+TEST(ParseMeasure, ReadsTheMeasuresByCode) {
+  EXPECT_EQ(expression("sessions coded [N]"), "(sessions-coded (codes N))");
+  EXPECT_EQ(expression("days coded [I] in this academic year"), "(days-coded (codes I) (window in this academic year))");
+  EXPECT_EQ(expression("first day coded [C2, E]"), "(first-day-coded (codes C2 E))");
+  EXPECT_EQ(expression("last day coded [G,N , O]"), "(last-day-coded (codes G N O))");
+  EXPECT_EQ(expression("possible sessions"), "(possible-sessions)");
+  EXPECT_EQ(expression("unauthorised sessions within last 10 school weeks"),
+            "(unauthorised-sessions (window within last (duration 10 school-week)))");
+  // Symbols are codes inside a list; `#` is not a comment there, `\` is the code itself.
+  EXPECT_EQ(expression("sessions coded [/, \\, #, -]"), "(sessions-coded (codes / \\ # -))");
+}
+
+TEST(ParseMeasure, ExcludingLeavesCodesOutOfEveryBaseMeasure) {
+  EXPECT_EQ(expression("absence excluding [C2, E]"), "(absence (excluding C2 E))");
+  EXPECT_EQ(expression("attendance excluding [C2]"), "(attendance (excluding C2))");
+  EXPECT_EQ(expression("unauthorised absence excluding [C2]"), "(unauthorised-absence (excluding C2))");
+  EXPECT_EQ(expression("sessions missed excluding [E] within last 4 weeks"),
+            "(sessions-missed (excluding E) (window within last (duration 4 week)))");
+  EXPECT_EQ(expression("possible sessions excluding [C2, E] in this term"),
+            "(possible-sessions (excluding C2 E) (window in this term))");
+}
+
+TEST(ParseMeasure, NewPhrasesLeaveTheirFirstWordsFreeAsNames) {
+  // `first`, `possible` and `end` are no keywords: alone they are names (parameters) as in version 1.
+  EXPECT_EQ(expression("first"), "(name first)");
+  EXPECT_EQ(expression("possible"), "(name possible)");
+  EXPECT_EQ(expression("end"), "(name end)");
+  EXPECT_EQ(expression("first + 1"), "(+ (name first) (number 1))");
+}
+
+TEST(ParseMeasure, ReportsBadCodeLists) {
+  // "  when sessions coded N": `N` at column 23.
+  expect_error(rule_with("  when sessions coded N\n  notify dsl"), 2, 23,
+               "expected a code list such as [N] or [C2, E] after 'coded'");
+  // "  when sessions coded []": `]` at column 24.
+  expect_error(rule_with("  when sessions coded []\n  notify dsl"), 2, 24,
+               "a code list needs at least one attendance code, such as [N] or [C2, E]");
+  // "  when days coded [N E]": `[` is column 19, so `E` is at column 22.
+  expect_error(rule_with("  when days coded [N E]\n  notify dsl"), 2, 22, "expected ',' or ']' in the code list");
+  // "  when days coded [n]": `n` at column 20.
+  expect_error(rule_with("  when days coded [n]\n  notify dsl"), 2, 20,
+               "expected an attendance code (such as N, C2 or /) in the code list");
+}
+
+TEST(ParseWindow, ReadsTermWindows) {
+  EXPECT_EQ(condition("some incident in last 2 terms"), "(some (of incident) (window in last 2 terms))");
+  EXPECT_EQ(condition("some incident in last 1 term"), "(some (of incident) (window in last 1 terms))");
+  EXPECT_EQ(condition("some incident in term of s"), "(some (of incident) (window in term of (name s)))");
+  EXPECT_EQ(expression("total days of suspensions x in term of s.start"),
+            "(total days (of suspensions) (var x) (window in term of (path s start)))");
+  // "  when some incident in last 0 terms": `0` at column 30.
+  expect_error(rule_with("  when some incident in last 0 terms\n  notify dsl"), 2, 30,
+               "expected a whole number of terms (1 or more)");
+  // "  when some incident in last 2 weeks": the duration `2 weeks` starts at column 30.
+  expect_error(rule_with("  when some incident in last 2 weeks\n  notify dsl"), 2, 30,
+               "'in last' counts terms ('in last 2 terms'); for a duration write 'within last 2 weeks'");
+  // "  when some incident in last 2 days": `days`... no: `2 days` is a duration too; `2 x` is the
+  // number 2 then `x` at column 32, where 'terms' belongs.
+  expect_error(rule_with("  when some incident in last 2 x\n  notify dsl"), 2, 32, "expected 'terms' or 'term' after '2'");
+}
+
+TEST(ParseExpression, ReadsTermDates) {
+  EXPECT_EQ(expression("start of this term"), "(term-start this)");
+  EXPECT_EQ(expression("end of previous term"), "(term-end previous)");
+  EXPECT_EQ(expression("start of term of s.start"), "(term-start of (path s start))");
+  // `term of X` takes a primary operand, so arithmetic applies to the date.
+  EXPECT_EQ(expression("end of term of s + 1 day"), "(+ (term-end of (name s)) (duration 1 day))");
+  EXPECT_EQ(condition("rt.start < start of this term"), "(< (path rt start) (term-start this))");
+  // "  when start of next term": `next` at column 17.
+  expect_error(rule_with("  when start of next term\n  notify dsl"), 2, 17,
+               "expected 'this term', 'previous term' or 'term of' after 'of'");
+}
+
+TEST(ParseExpression, ReadsSchoolWeeks) {
+  EXPECT_EQ(expression("3 school weeks"), "(duration 3 school-week)");
+  EXPECT_EQ(expression("1 school week"), "(duration 1 school-week)");
+  EXPECT_EQ(condition("some incident within 10 school weeks after s.start"),
+            "(some (of incident) (window within (duration 10 school-week) after (path s start)))");
+}
+
+}  // namespace
+}  // namespace waymark::dsl

@@ -1,5 +1,7 @@
 // Import (docs/store.md, "Import"): exact round trip into the engine's Pupil, all or nothing per
 // invocation, and re-import keeping the previous version of a pupil for the audit trail.
+#include <fstream>
+
 #include "support.hpp"
 
 namespace waymark::store {
@@ -172,6 +174,39 @@ TEST(Import, NeverPutsNamesOrUpnsInMessages) {
   const AuditReport report = verify(*store);
   EXPECT_FALSE(report.intact());
   EXPECT_EQ(problems(report).find("Someone Else"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace waymark::store
+
+namespace waymark::store {
+namespace {
+
+TEST(Import, Version2FieldsReadBackExactly) {
+  // case-records.md §2.1: `about`, reduced_timetable.planned_end and reason, looked_after_since.
+  TempDir dir;
+  {
+    std::ofstream out(dir.file("P-7.yaml"));
+    out << "pupil: {id: P-7, looked_after: true, looked_after_since: 2024-02-01}\n"
+           "records:\n"
+           "  - {kind: suspension, id: S-1, start: 2025-10-06, end: 2025-10-08, days: 3}\n"
+           "  - {kind: notification, id: N-1, date: 2025-10-06, to: virtual_school, about: S-1}\n"
+           "  - {kind: meeting, id: M-1, date: 2025-10-20, type: governor_review, about: S-1}\n"
+           "  - {kind: reduced_timetable, id: RT-1, start: 2025-09-08, hours_per_week: 15,\n"
+           "     planned_end: 2025-12-19, reason: phased return}\n";
+  }
+  const engine::Caseload cases = load_cases({dir.file("P-7.yaml")}, england_pack().vocabulary());
+  ASSERT_EQ(cases.pupils.size(), 1u);
+  auto store = open(dir.file("school.db"));
+  import(*store, cases, england_pack());
+  const StoredCaseload back = load(*store, england_pack().vocabulary());
+  expect_same_caseload(cases, back.caseload);
+  // And the values are really there (not both none): the meeting's about is S-1.
+  const engine::Record& m = back.caseload.pupils[0].records[3];
+  ASSERT_EQ(m.id(), "M-1");
+  const dsl::KindSpec& kind = england_pack().vocabulary().kinds()[m.kind];
+  const auto about = static_cast<std::size_t>(kind.field("about") - kind.fields.data());
+  EXPECT_EQ(std::get<std::string>(m.fields[about]), "S-1");
 }
 
 }  // namespace

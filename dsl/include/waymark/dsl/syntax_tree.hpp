@@ -24,7 +24,9 @@ struct Name {
 // ---------------------------------------------------------------------------------------------
 // Literal values
 
-enum class DurationUnit { day, school_day, week, month, year };
+/// Duration units (language.md §2); `school_week` from version 2: a week (Monday to Sunday) with at
+/// least one school day.
+enum class DurationUnit { day, school_day, week, month, year, school_week };
 
 /// A whole number of a unit: `4 weeks`, `5 school days`.
 struct Duration {
@@ -92,14 +94,18 @@ enum class WindowKind {
   previous_term,           // in previous term
   this_academic_year,      // in this academic year
   previous_academic_year,  // in previous academic year
+  last_terms,              // in last N terms (version 2): from the start of the (N-1)th term before this one
+  term_of,                 // in term of X (version 2): the term containing X's anchor
 };
 
 /// The time filter of a collection or attendance measure (language.md §5).
 struct Window {
   WindowKind kind = WindowKind::this_academic_year;
   ExprPtr duration;  // D of within_last / within_after / within_before
-  ExprPtr first;     // T of after / before / within_after / within_before; A of between
+  ExprPtr first;     // T of after / before / within_after / within_before; A of between; X of term_of
   ExprPtr second;    // B of between
+  std::int64_t terms = 0;  // N of last_terms
+  Span terms_span;         // where N is written
   Span span;
 };
 
@@ -110,10 +116,13 @@ struct CollectionSource {
   Span span;
 };
 
-/// The shared tail of `for each`, `some`, `no` and aggregates: `COLLECTION [VAR] [WINDOW] [where FILTER]`.
+/// The shared tail of `for each`, `some`, `no` and aggregates:
+/// `COLLECTION [VAR] [about X] [WINDOW] [where FILTER]` (`about` from version 2; not in `for each`).
 struct Quantified {
   CollectionSource source;
   std::optional<Name> variable;
+  ExprPtr about;     // X of `about X`: a bound item the records must be about (case-records.md §2.1)
+  Span about_span;   // the keyword `about`
   std::optional<Window> window;
   ConditionPtr filter;  // null when there is no `where`; a Truth, IsTest or Parenthesised node
   Span span;
@@ -136,12 +145,38 @@ enum class MeasureKind {
   sessions_missed,
   absence_streak,
   unauthorised_absence_streak,
+  // Version 2: attendance by code (the codes are the vocabulary's, case-records.md §4).
+  sessions_coded,         // sessions coded [CODES]
+  days_coded,             // days coded [CODES]: the sessions / 2
+  first_day_coded,        // first day coded [CODES]: a date
+  last_day_coded,         // last day coded [CODES]: a date
+  possible_sessions,      // possible sessions
+  unauthorised_sessions,  // unauthorised sessions
 };
 
-/// An attendance measure (language.md §7); streaks take no window.
+/// An attendance code in a code list (`N`, `C2`, `/`), as written.
+using CodeName = Name;
+
+/// An attendance measure (language.md §7); streaks take no window. `codes` holds the list of a
+/// `... coded [CODES]` measure, or with `excluding` the codes left out of a percentage or count.
 struct Measure {
   MeasureKind kind = MeasureKind::attendance;
+  std::vector<CodeName> codes;
+  bool excluding = false;  // `absence excluding [C2, E]`
+  Span codes_span;         // the list, brackets included
   std::optional<Window> window;  // absent: in this academic year
+  Span span;
+};
+
+enum class TermBound { start, end };
+enum class TermChoice { this_term, previous_term, term_of };
+
+/// `start of this term`, `end of previous term`, `start of term of X` (version 2): a date, none when no
+/// loaded term applies.
+struct TermDate {
+  TermBound bound = TermBound::start;
+  TermChoice term = TermChoice::this_term;
+  ExprPtr of;  // X of `term of X`
   Span span;
 };
 
@@ -168,7 +203,8 @@ struct ParenthesisedExpr {
 };
 
 struct Expr {
-  std::variant<Literal, Today, NameRef, Path, AgeOf, Aggregate, Measure, CurrentTier, Arithmetic, ParenthesisedExpr>
+  std::variant<Literal, Today, NameRef, Path, AgeOf, Aggregate, Measure, CurrentTier, Arithmetic, ParenthesisedExpr,
+               TermDate>
       node;
 };
 
@@ -218,14 +254,15 @@ struct InRange {
   Span span;
 };
 
-enum class IsKind { none, set, active, value };
+enum class IsKind { none, set, active, value, about };
 
-/// `EXPR is [not] none|set|active|IDENT`.
+/// `EXPR is [not] none|set|active|IDENT`, or `VAR is [not] about X` (version 2).
 struct IsTest {
   ExprPtr subject;
   bool negated = false;
   IsKind kind = IsKind::none;
   std::optional<Name> value;  // for IsKind::value
+  ExprPtr about;              // for IsKind::about: X, a bound item
   Span keyword_span;          // the word after `is` / `is not`
   Span span;
 };

@@ -28,6 +28,9 @@ struct FieldSpec {
   std::string description;
   /// Built in (id, date, start, end, age): present on every record or pupil, not declared in YAML.
   bool builtin = false;
+  /// A planned date (`planned: true`): an intention known when recorded, so it reads as its value at
+  /// any as-of date (language.md §5; `reduced_timetable.planned_end`, case-records.md §2.1).
+  bool planned = false;
 
   bool has_value(std::string_view v) const;
   /// Never none: booleans (default false), required fields, enums with a default, built-ins other than `end`.
@@ -35,6 +38,12 @@ struct FieldSpec {
 };
 
 enum class KindShape { event, episode };
+
+/// The field every record kind has from version 2 (case-records.md §2.1): the id of another record of
+/// the same pupil that this record concerns. A string, not a built-in: YAML and CSV write it like any
+/// other field (`about: S-3`, `about=S-3`), and a vocabulary may declare it as a string (v1 did, on
+/// `notification`).
+inline constexpr std::string_view about_field_name = "about";
 
 /// A record kind: an event (has `date`) or an episode (has `start` and an optional `end`).
 struct KindSpec {

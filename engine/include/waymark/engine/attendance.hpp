@@ -21,6 +21,9 @@ struct DateWindow;
 /// A session byte that holds no mark (a gap between recorded runs).
 inline constexpr std::uint8_t not_recorded = 0xFF;
 
+/// A set of session bytes (attendance codes), for the measures by code of version 2.
+using CodeSet = std::array<bool, 256>;
+
 /// The vocabulary's attendance codes compiled for byte-at-a-time work: a session byte is an index into
 /// Vocabulary::attendance_codes(), or not_recorded.
 class AttendanceCodes {
@@ -35,6 +38,8 @@ public:
   dsl::AttendanceClass classification(std::uint8_t session) const;
   /// The code of a session byte, "" for not_recorded.
   std::string_view code(std::uint8_t session) const;
+  /// The set of these codes (each known to the vocabulary; unknown ones are left out).
+  CodeSet set_of(const std::vector<std::string>& codes) const;
   /// Bin of a session byte for counting: the AttendanceClass value, or 5 for not_recorded.
   std::uint8_t bin(std::uint8_t session) const { return bins_[session]; }
 
@@ -81,6 +86,23 @@ struct AttendanceCounts {
 /// Counts the recorded sessions from `from` to `to` inclusive, ignoring days after `as_of` (language.md §5, §7).
 AttendanceCounts count_sessions(const AttendanceMarks& marks, const AttendanceCodes& codes, dsl::Date from,
                                 dsl::Date to, dsl::Date as_of);
+
+/// As count_sessions, but sessions whose code is in `excluded` count as not possible (version 2:
+/// `absence excluding [C2, E]`).
+AttendanceCounts count_sessions_excluding(const AttendanceMarks& marks, const AttendanceCodes& codes, dsl::Date from,
+                                          dsl::Date to, dsl::Date as_of, const CodeSet& excluded);
+
+/// Sessions whose code is in a set over a window, and the first and last days holding one (version 2:
+/// `sessions coded [N]`, `first day coded [N]`).
+struct CodedSessions {
+  std::int64_t sessions = 0;
+  std::optional<dsl::Date> first;
+  std::optional<dsl::Date> last;
+};
+
+/// Counts the sessions from `from` to `to` inclusive whose code is in `coded`, ignoring days after `as_of`.
+CodedSessions count_coded(const AttendanceMarks& marks, const CodeSet& coded, dsl::Date from, dsl::Date to,
+                          dsl::Date as_of);
 
 /// `attendance`: percent of possible sessions attended, exact; none with no possible session.
 std::optional<dsl::Rational> attendance_percent(const AttendanceCounts& counts);

@@ -47,7 +47,7 @@ struct TermWindow {
 };
 
 /// Units of a duration (language.md §2).
-enum class DurationUnit { days, weeks, months, years, school_days };
+enum class DurationUnit { days, weeks, months, years, school_days, school_weeks };
 
 /// The academic year (1 September to 31 August) containing `day`; needs no calendar (language.md §5).
 DateWindow academic_year_of(dsl::Date day);
@@ -76,7 +76,17 @@ public:
   /// The Nth school day strictly after `from` (n > 0) or strictly before it (n < 0); `from` itself when
   /// n is 0. None when the days counted leave the loaded calendar (language.md §5).
   std::optional<dsl::Date> add_school_days(dsl::Date from, std::int64_t n) const;
-  /// `from` plus a duration of any unit; only school days can be none.
+  /// `T + N school weeks` (version 2): the same weekday as `from` in the Nth school week after its week
+  /// (a school week is a week, Monday to Sunday, with at least one school day; weeks without one are
+  /// skipped); backwards for n < 0. None when that leaves the loaded calendar.
+  std::optional<dsl::Date> add_school_weeks(dsl::Date from, std::int64_t n) const;
+  /// The Monday of the Nth most recent school week on `today` (n >= 1), the week containing today
+  /// counting as the first when it has a school day on or before today: the start of `within last N
+  /// school weeks`. None when the loaded calendar holds too few.
+  std::optional<dsl::Date> school_weeks_back(dsl::Date today, std::int64_t n) const;
+  /// Mondays of every school week of the loaded years, in order.
+  std::span<const dsl::Date> school_weeks() const { return school_weeks_; }
+  /// `from` plus a duration of any unit; only school days and school weeks can be none.
   std::optional<dsl::Date> add(dsl::Date from, std::int64_t n, DurationUnit unit) const;
   /// Number of school days strictly before `day` (O(1)).
   std::size_t school_days_before(dsl::Date day) const;
@@ -89,6 +99,10 @@ public:
   std::optional<TermWindow> this_term(dsl::Date today) const;
   /// `previous term`: the term before this term.
   std::optional<TermWindow> previous_term(dsl::Date today) const;
+  /// The start of `in last N terms` (n >= 1): the first day of the term N-1 terms before this term.
+  std::optional<dsl::Date> last_terms_start(dsl::Date today, std::int64_t n) const;
+  /// The last date the loaded calendars cover (31 August of the last academic year), if any.
+  std::optional<dsl::Date> last_covered() const;
 
 private:
   void rebuild();
@@ -107,10 +121,15 @@ private:
   std::vector<int> covered_years_;           // sorted start years
   std::vector<TermAt> terms_;                // every term of every year, by start date
   std::vector<dsl::Date> school_days_;       // sorted
+  std::vector<dsl::Date> school_weeks_;      // the Monday of each week holding a school day, sorted
   dsl::Date first_;                          // 1 September of the first loaded year
   std::vector<std::uint32_t> before_;        // school days before first_ + i, for i in [0, span]
   std::vector<std::uint8_t> is_school_;      // 1 when first_ + i is a school day
 };
+
+/// `check`'s warning `calendar-ending` (case-records.md §3) when the loaded calendars end within the
+/// next 12 weeks of `today` (or already have), so that an LA adds the next year before runs stop.
+void warn_if_calendar_ends_soon(const Calendar& calendar, dsl::Date today, dsl::Diagnostics& diagnostics);
 
 /// Reads a calendar file (case-records.md §3), strictly: every problem is a diagnostic with its line
 /// and column, and then nothing is returned.

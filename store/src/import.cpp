@@ -1,0 +1,145 @@
+// Store::import_caseload: one import is one transaction; a pupil whose encoded data did not change
+// keeps its version, others get a new version that replaces the old (docs/store.md).
+
+#include "chain.hpp"
+#include "case_codec.hpp"
+#include "json_text.hpp"
+#include "store_state.hpp"
+#include "waymark/store/store.hpp"
+
+namespace waymark::store {
+
+using detail::Bytes;
+using detail::ChainWriter;
+using detail::Connection;
+using detail::Digest;
+using detail::SqlError;
+using detail::SqlValue;
+using detail::Statement;
+using detail::Transaction;
+using detail::warn_if_broken;
+
+std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& caseload, const dsl::Vocabulary& vocabulary,
+                                                    const ImportProvenance& provenance, dsl::Diagnostics& diagnostics) {
+  return detail::guarded(*state_, diagnostics, "store the import in", true, [&]() -> std::optional<ImportSummary> {
+    Connection& c = *state_->connection;
+    // Encoding needs no lock: do it before taking the write lock, so others wait less.
+    std::vector<detail::StoredPupil> encoded;
+    std::vector<Digest> digests;
+    encoded.reserve(caseload.pupils.size());
+    digests.reserve(caseload.pupils.size());
+    const detail::PupilEncoder encoder(vocabulary);
+    for (const engine::Pupil& p : caseload.pupils) {
+      encoded.push_back(encoder.encode(p));
+      digests.push_back(detail::pupil_digest(encoded.back()));
+    }
+    std::string sources = "[";
+    for (std::size_t i = 0; i < provenance.sources.size(); ++i) {
+      sources += i > 0 ? ",{\"path\":" : "{\"path\":";
+      if (!detail::put_json_string(sources, provenance.sources[i].path)) {
+        throw SqlError("invalid-text", "a file name is not valid UTF-8: rename it");
+      }
+      sources += ",\"sha256\":";
+      detail::put_json_string(sources, provenance.sources[i].digest);
+      sources += "}";
+    }
+    sources += "]";
+
+    Transaction transaction(c, Transaction::Kind::immediate);
+    ChainWriter chain(c);
+    Statement insert_import(c,
+                            "INSERT INTO imports (started, finished, waymark_version, pack_name, pack_version, "
+                            "pack_digest, sources, attendance_codes, pupils, added, replaced, unchanged, records, "
+                            "versions_digest) VALUES (?, '', ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?)");
+    insert_import.bind(1, provenance.started.empty() ? now_utc() : provenance.started)
+        .bind(2, detail::waymark_version())
+        .bind(3, provenance.pack.name)
+        .bind(4, provenance.pack.version)
+        .bind(5, provenance.pack.digest)
+        .bind(6, sources)
+        .bind(7, detail::attendance_codes_json(vocabulary))
+        .bind(8, Bytes());
+    insert_import.run();
+    const std::int64_t import_id = c.last_insert_id();
+
+    Statement current(c,
+                      "SELECT p.current_version, v.digest FROM pupils p LEFT JOIN pupil_versions v "
+                      "ON v.id = p.current_version WHERE p.id = ?");
+    Statement insert_pupil(c, "INSERT INTO pupils (id, current_version) VALUES (?, NULL)");
+    Statement insert_version(c,
+                             "INSERT INTO pupil_versions (pupil_id, import_id, replaces, upn, name, attributes, "
+                             "marks_first, marks, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement insert_record(c,
+                            "INSERT INTO records (version_id, seq, kind, record_id, anchor, end_date, fields) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement set_current(c, "UPDATE pupils SET current_version = ? WHERE id = ?");
+
+    ImportSummary summary;
+    summary.import_id = import_id;
+    summary.pupils = encoded.size();
+    detail::Sha256 versions;
+    versions.frame_text("waymark-import-versions-v1");
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+      const detail::StoredPupil& p = encoded[i];
+      current.bind(1, p.id);
+      const bool exists = current.step();
+      const std::optional<std::int64_t> previous = exists ? current.optional_integer(0) : std::nullopt;
+      const bool same = exists && previous && detail::digest_of(current.blob(1)) == digests[i];
+      current.reset();
+      if (same) {
+        ++summary.unchanged;
+        continue;
+      }
+      if (!exists) {
+        insert_pupil.bind(1, p.id);
+        insert_pupil.run();
+        ++summary.added;
+      } else {
+        ++summary.replaced;
+      }
+      insert_version.bind(1, p.id).bind(2, import_id).bind(3, previous).bind(4, p.upn).bind(5, p.name);
+      insert_version.bind(6, p.attributes).bind(7, p.marks_first);
+      if (p.marks) {
+        insert_version.bind(8, *p.marks);
+      } else {
+        insert_version.bind_null(8);
+      }
+      insert_version.bind(9, detail::to_bytes(digests[i]));
+      insert_version.run();
+      const std::int64_t version = c.last_insert_id();
+      for (std::size_t k = 0; k < p.records.size(); ++k) {
+        const detail::StoredRecord& r = p.records[k];
+        insert_record.bind(1, version).bind(2, static_cast<std::int64_t>(k)).bind(3, r.kind).bind(4, r.record_id);
+        insert_record.bind(5, r.anchor).bind(6, r.end_date).bind(7, r.fields);
+        insert_record.run();
+      }
+      set_current.bind(1, version).bind(2, p.id);
+      set_current.run();
+      versions.frame_integer(version);
+      versions.frame_text(p.id);
+      versions.frame_value(previous ? SqlValue(*previous) : SqlValue());
+      versions.frame_digest(digests[i]);
+      summary.records += p.records.size();
+      if (p.marks) summary.attendance_days += p.marks->size() / 2;
+    }
+    Statement finish(c,
+                     "UPDATE imports SET finished = ?, pupils = ?, added = ?, replaced = ?, unchanged = ?, records = ?, "
+                     "versions_digest = ? WHERE id = ?");
+    finish.bind(1, now_utc())
+        .bind(2, static_cast<std::int64_t>(summary.pupils))
+        .bind(3, static_cast<std::int64_t>(summary.added))
+        .bind(4, static_cast<std::int64_t>(summary.replaced))
+        .bind(5, static_cast<std::int64_t>(summary.unchanged))
+        .bind(6, static_cast<std::int64_t>(summary.records))
+        .bind(7, detail::to_bytes(versions.finish()))
+        .bind(8, import_id);
+    finish.run();
+    chain.append("imports", import_id);
+    chain.finish();
+    transaction.commit();
+    warn_if_broken(chain, state_->path, diagnostics);
+    return summary;
+  });
+}
+
+}  // namespace waymark::store
