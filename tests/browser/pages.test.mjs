@@ -224,6 +224,7 @@ try {
     await axe(page, 'impact preview')
     await page.getByLabel('New value').fill('lots')
     await page.getByRole('button', { name: 'Preview the impact' }).click()
+    await page.waitForLoadState('load')
     check(await page.locator('.govuk-error-summary').count() === 1, 'a value that is not a percent gets an error summary')
     await axe(page, 'impact preview with an error')
     await page.goto(`${base}/runs`)
