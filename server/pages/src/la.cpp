@@ -71,8 +71,11 @@ ImpactPreview impact_preview(const ImpactRequest& request, const engine::RunResu
       const engine::ExplanationNode* n = stack.back();
       stack.pop_back();
       for (auto c = n->children.rbegin(); c != n->children.rend(); ++c) stack.push_back(&*c);
-      if (n->children.empty()) {
-        for (const std::string& fact : n->facts) facts.push_back(fact);
+      // The leaves that held decided the flag; a fact shared by two conditions is shown once.
+      if (n->children.empty() && n->result.yes()) {
+        for (const std::string& fact : n->facts) {
+          if (std::find(facts.begin(), facts.end(), fact) == facts.end()) facts.push_back(fact);
+        }
       }
     }
     return facts;
