@@ -47,7 +47,10 @@ int run_verify(const AuditOptions& options) {
                                count(report->imports, "import", "imports") + ", " + count(report->runs, "run", "runs") +
                                ", " + count(report->flags, "flag", "flags") + ", " +
                                count(report->due, "due entry", "due entries") + ", " +
-                               count(report->acknowledgements, "acknowledgement", "acknowledgements") + ") and " +
+                               count(report->acknowledgements, "acknowledgement", "acknowledgements") +
+                               (report->user_changes == 0 ? std::string()
+                                                          : ", " + count(report->user_changes, "user change", "user changes")) +
+                               ") and " +
                                count(report->pupil_versions, "stored version", "stored versions") +
                                " of pupils' case data";
   const std::string head = report->head_hash.empty()

@@ -20,5 +20,7 @@ Action add_audit_command(CLI::App& app);
 Action add_gen_command(CLI::App& app);
 Action add_test_command(CLI::App& app);
 Action add_diff_command(CLI::App& app);
+Action add_user_command(CLI::App& app);
+Action add_serve_command(CLI::App& app);
 
 }  // namespace waymark::cli

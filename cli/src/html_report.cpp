@@ -1,210 +1,193 @@
 // The HTML report of cli.md: one self-contained file (no network fetches) for a SENCO or a meeting:
-// a summary, then per flagged pupil a timeline of the academic year (terms, attendance by week,
-// episodes such as suspensions, reduced timetables and tiers, events such as meetings) with the
-// flags marked on it, the suggested next steps, and each flag's explanation folded beneath it.
+// a summary and a contents list linking to each pupil, then per pupil needing attention the timeline
+// of the year (report/timeline.hpp, the same drawing as the server's pupil page) with the flags
+// numbered on it, the list of those numbered flags with their next steps, the due deadlines, and each
+// flag's explanation folded beneath it. `--out-dir` writes one such file per school and an index.
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <sstream>
 
 #include "reports.hpp"
-#include "waymark/engine/attendance.hpp"
-#include "waymark/engine/calendar.hpp"
+#include "waymark/report/html.hpp"
+#include "waymark/report/timeline.hpp"
 
 namespace waymark::cli {
 
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
+using report::escape_html;
+
+// Black text on white, severity in words as well as colour, and a print layout that keeps a pupil
+// together on paper.
+const char* const style = R"(
+body{font:16px/1.45 Arial,sans-serif;margin:2em auto;max-width:1100px;color:#0b0c0c;padding:0 1em}
+h1{font-size:1.8em;margin-bottom:.2em}.meta{color:#505a5f;margin-top:0}a{color:#1d70b8}
+table.summary{border-collapse:collapse;margin:1em 0}table.summary td,table.summary th{border:1px solid #b1b4b6;padding:.3em .8em;text-align:left}
+nav.contents ol{columns:2;padding-left:1.5em}
+section.pupil{border-top:3px solid #0b0c0c;margin-top:2em;padding-top:.5em}
+h2{font-size:1.35em;margin:.3em 0}.tiers{color:#505a5f;font-weight:normal;font-size:.8em}
+ol.flags{padding-left:1.6em}ol.flags>li{margin:.6em 0}
+.sev{display:inline-block;min-width:5.5em;font-weight:bold;font-size:.8em;text-transform:uppercase;border:1px solid currentColor;padding:0 .3em;margin-right:.4em}
+.urgent{color:#942514}.high{color:#d4351c}.medium{color:#594d00}.low{color:#1d70b8}
+.evidence{color:#505a5f;font-size:.9em}ul.actions{margin:.2em 0 .2em 1em}
+details pre{background:#f3f2f1;padding:.6em;overflow-x:auto;font-size:.8em;white-space:pre-wrap}
+.due{border-left:5px solid #0b0c0c;padding:.3em .8em;background:#f3f2f1}
+svg.timeline{max-width:100%;height:auto;margin:.5em 0}
+@media print{body{margin:0;max-width:none;font-size:11pt}a{color:#0b0c0c;text-decoration:none}
+nav.contents{display:none}section.pupil{break-before:page;border-top:none}details{display:block}
+details>summary{list-style:none}details pre{background:none;border:1px solid #b1b4b6}}
+)";
+
+std::string anchor_of(const std::string& pupil_id) {
+  std::string out = "pupil-";
+  for (const char c : pupil_id) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
   return out;
 }
 
-const char* const style = R"(
-body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d1d1f;padding:0 1em}
-h1{font-size:1.6em;margin-bottom:.2em}.meta{color:#555;margin-top:0}
-table.summary{border-collapse:collapse;margin:1em 0}table.summary td,table.summary th{border:1px solid #ccc;padding:.3em .8em;text-align:left}
-section.pupil{border-top:2px solid #ddd;margin-top:2em;padding-top:.5em}
-h2{font-size:1.25em;margin:.3em 0}.tiers{color:#444;font-weight:normal;font-size:.85em}
-ol.flags{padding-left:1.2em}ol.flags li{margin:.6em 0}
-.sev{display:inline-block;min-width:5.5em;font-weight:bold;font-size:.8em;text-transform:uppercase}
-.urgent{color:#b00020}.high{color:#c2410c}.medium{color:#a16207}.low{color:#0e7490}
-.evidence{color:#666;font-size:.85em}ul.actions{margin:.2em 0 .2em 1em}
-details pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.8em}
-.due{background:#fff8e1;padding:.4em .8em;border-left:4px solid #f59e0b}
-svg text{font:10px system-ui,sans-serif;fill:#333}
-)";
-
-struct Timeline {
-  dsl::Date from;
-  dsl::Date to;
-  double width = 1000;
-  double x(dsl::Date d) const {
-    const double span = std::max(1, dsl::days_between(from, to));
-    return std::clamp(static_cast<double>(dsl::days_between(from, d)) / span * width, 0.0, width);
-  }
-};
-
-/// A timeline of the academic year containing the as-of date, as inline SVG.
-std::string timeline_svg(const engine::PupilResult& result, const engine::Pupil& pupil, const dsl::Date as_of,
-                         const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary) {
-  const engine::DateWindow year = engine::academic_year_of(as_of);
-  Timeline t{year.from, year.to};
-  std::ostringstream svg;
-  // Lanes: terms, weekly absence, then one lane per episode and one for events.
-  std::vector<const engine::Record*> episodes;
-  std::vector<const engine::Record*> events;
-  for (const engine::Record& r : engine::records_at(pupil, as_of)) {
-    const std::optional<dsl::Date> end = r.end();
-    if (r.anchor() > year.to || (end && *end < year.from) || (r.shape == dsl::KindShape::event && r.anchor() < year.from)) {
-      continue;
-    }
-    (r.shape == dsl::KindShape::episode ? episodes : events).push_back(&r);
-  }
-  const double lane = 16;
-  const double top_events = 60 + lane * static_cast<double>(episodes.size());
-  const double height = top_events + 40;
-  svg << "<svg viewBox=\"-4 0 " << t.width + 8 << " " << height << "\" width=\"100%\" role=\"img\" aria-label=\"timeline\">";
-  // Terms (with their names) and months.
-  for (const engine::CalendarYear& y : calendar.years()) {
-    for (const engine::Term& term : y.terms) {
-      if (term.dates.to < year.from || term.dates.from > year.to) continue;
-      const double a = t.x(term.dates.from);
-      const double b = t.x(term.dates.to);
-      svg << "<rect x=\"" << a << "\" y=\"0\" width=\"" << b - a << "\" height=\"12\" fill=\"#e0e7ff\"/>"
-          << "<text x=\"" << a + 2 << "\" y=\"10\">" << escape(term.name) << "</text>";
-    }
-  }
-  // Weekly absence: the share of possible sessions missed each week, as a bar.
-  const engine::AttendanceCodes codes(vocabulary);
-  for (dsl::Date week = year.from; week <= year.to && week <= as_of; week = week.plus_days(7)) {
-    const engine::AttendanceCounts c =
-        engine::count_sessions(pupil.attendance, codes, week, week.plus_days(6), as_of);
-    if (c.possible == 0) continue;
-    const double missed = static_cast<double>(c.absent) / static_cast<double>(c.possible);
-    const double h = 28 * missed + 1;
-    svg << "<rect x=\"" << t.x(week) << "\" y=\"" << 44 - h << "\" width=\"" << std::max(1.0, t.x(week.plus_days(6)) - t.x(week))
-        << "\" height=\"" << h << "\" fill=\"" << (missed >= 0.5 ? "#b91c1c" : missed >= 0.1 ? "#f59e0b" : "#86efac")
-        << "\"><title>week of " << week.iso() << ": " << c.absent << " of " << c.possible
-        << " sessions missed</title></rect>";
-  }
-  svg << "<text x=\"0\" y=\"56\">absence by week</text>";
-  // Episodes, one lane each, ongoing ones running to the as-of date.
-  double y = 60;
-  for (const engine::Record* r : episodes) {
-    const std::optional<dsl::Date> end = r->end();
-    const dsl::Date last = end && *end <= as_of ? *end : as_of;
-    const std::string& kind = vocabulary.kinds()[r->kind].name;
-    const double a = t.x(std::max(r->anchor(), year.from));
-    svg << "<rect x=\"" << a << "\" y=\"" << y + 2 << "\" width=\"" << std::max(2.0, t.x(last) - a) << "\" height=\"" << lane - 5
-        << "\" rx=\"3\" fill=\"#94a3b8\"><title>" << escape(kind + " " + r->id() + " from " + r->anchor().iso() +
-                                                            (end ? " to " + end->iso() : " (ongoing)"))
-        << "</title></rect><text x=\"" << a + 3 << "\" y=\"" << y + 11 << "\">" << escape(kind + " " + r->id()) << "</text>";
-    y += lane;
-  }
-  // Events as ticks.
-  for (const engine::Record* r : events) {
-    const double x = t.x(r->anchor());
-    svg << "<line x1=\"" << x << "\" x2=\"" << x << "\" y1=\"" << top_events << "\" y2=\"" << top_events + 12
-        << "\" stroke=\"#334155\" stroke-width=\"2\"><title>"
-        << escape(vocabulary.kinds()[r->kind].name + " " + r->id() + " on " + r->anchor().iso()) << "</title></line>";
-  }
-  // Flags, marked at their first record (or at the as-of date when they have none).
-  for (const engine::Flag& f : result.flags) {
-    dsl::Date at = as_of;
-    if (!f.evidence.empty()) {
-      for (const engine::Record& r : pupil.records) {
-        if (r.id() == f.evidence.front()) at = r.anchor();
-      }
-    }
-    const double x = t.x(at);
-    svg << "<path d=\"M" << x - 5 << " " << top_events + 28 << " L" << x + 5 << " " << top_events + 28 << " L" << x << " "
-        << top_events + 18 << " Z\" class=\"" << engine::severity_name(f.severity) << "\" fill=\"currentColor\"><title>"
-        << escape(f.title) << "</title></path>";
-  }
-  const double now = t.x(as_of);
-  svg << "<line x1=\"" << now << "\" x2=\"" << now << "\" y1=\"0\" y2=\"" << height - 4
-      << "\" stroke=\"#111\" stroke-dasharray=\"3 3\"/><text x=\"" << std::min(now + 3, t.width - 60) << "\" y=\""
-      << height - 4 << "\">as of " << as_of.iso() << "</text></svg>";
-  return svg.str();
+std::string tier_text(const engine::PupilResult& p) {
+  std::string s = "current tier " + (p.current_tier == 0 ? std::string("none") : std::to_string(p.current_tier));
+  if (p.suggested_tier) s += ", suggested tier " + std::to_string(*p.suggested_tier);
+  return s;
 }
 
 }  // namespace
 
 std::string html_report(const engine::RunResult& run, const engine::Caseload& caseload,
                         const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
-                        const ReportOptions& options) {
-  std::ostringstream out;
-  write_html_report(out, run, caseload, calendar, vocabulary, options);
-  return out.str();
-}
-
-void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
-                       const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
-                       const ReportOptions& options) {
-  std::vector<const engine::PupilResult*> order = attention_order(run);
+                        const ReportOptions& options, const std::string& heading) {
+  const std::vector<const engine::PupilResult*> order = attention_order(run);
   std::size_t counts[4] = {0, 0, 0, 0};
   std::size_t flagged = 0;
   for (const engine::PupilResult& p : run.pupils) {
     flagged += p.flags.empty() ? 0 : 1;
     for (const engine::Flag& f : p.flags) ++counts[static_cast<int>(f.severity)];
   }
-  out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Waymark as of " << run.as_of.iso()
-      << "</title><style>" << style << "</style></head><body>\n";
-  out << "<h1>Waymark as of " << run.as_of.iso() << "</h1><p class=\"meta\">pack " << escape(run.pack.name) << " "
-      << escape(run.pack.version) << " (" << escape(run.pack.digest) << ")</p>\n";
-  out << "<table class=\"summary\"><tr><th>pupils evaluated</th><td>" << run.pupils.size()
-      << "</td></tr><tr><th>pupils flagged</th><td>" << flagged << "</td></tr>";
+  auto name_of = [&](const engine::PupilResult& p) -> std::string {
+    if (options.redact) return "";
+    const engine::Pupil* pupil = caseload.find(p.id);
+    return pupil != nullptr && pupil->name ? " " + *pupil->name : "";
+  };
+  const std::string title = (heading.empty() ? std::string("Waymark") : heading) + " as of " + report::long_date(run.as_of);
+  std::ostringstream out;
+  out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      << "content=\"width=device-width, initial-scale=1\"><title>" << escape_html(title) << "</title><style>" << style
+      << "</style></head><body>\n<main>\n";
+  out << "<h1>" << escape_html(title) << "</h1><p class=\"meta\">Pack " << escape_html(run.pack.name) << " "
+      << escape_html(run.pack.version) << " (" << escape_html(run.pack.digest) << ")</p>\n";
+  out << "<table class=\"summary\"><tr><th scope=\"row\">Pupils evaluated</th><td>" << run.pupils.size()
+      << "</td></tr><tr><th scope=\"row\">Pupils flagged</th><td>" << flagged << "</td></tr>";
   const char* names[] = {"low", "medium", "high", "urgent"};
   for (int s = 3; s >= 0; --s) {
-    out << "<tr><th class=\"" << names[s] << "\">" << names[s] << " flags</th><td>" << counts[s] << "</td></tr>";
+    out << "<tr><th scope=\"row\"><span class=\"sev " << names[s] << "\">" << names[s] << "</span> flags</th><td>"
+        << counts[s] << "</td></tr>";
   }
   out << "</table>\n";
+  if (!order.empty()) {
+    out << "<nav class=\"contents\" aria-labelledby=\"contents\"><h2 id=\"contents\">Pupils needing attention</h2><ol>";
+    for (const engine::PupilResult* p : order) {
+      out << "<li><a href=\"#" << anchor_of(p->id) << "\">" << escape_html(p->id + name_of(*p)) << "</a> ("
+          << p->flags.size() << (p->flags.size() == 1 ? " flag" : " flags");
+      if (!p->due.empty()) out << ", " << p->due.size() << " due";
+      out << ")</li>";
+    }
+    out << "</ol></nav>\n";
+  }
   for (const engine::PupilResult* p : order) {
     const engine::Pupil* pupil = caseload.find(p->id);
-    out << "<section class=\"pupil\"><h2>" << escape(p->id);
-    if (!options.redact && pupil != nullptr && pupil->name) out << " " << escape(*pupil->name);
-    out << " <span class=\"tiers\">current tier "
-        << (p->current_tier == 0 ? std::string("none") : std::to_string(p->current_tier));
-    if (p->suggested_tier) out << ", suggested tier " << *p->suggested_tier;
-    out << "</span></h2>\n";
-    if (pupil != nullptr) out << timeline_svg(*p, *pupil, run.as_of, calendar, vocabulary) << "\n";
-    out << "<ol class=\"flags\">";
+    out << "<section class=\"pupil\" id=\"" << anchor_of(p->id) << "\"><h2>" << escape_html(p->id + name_of(*p))
+        << " <span class=\"tiers\">" << tier_text(*p) << "</span></h2>\n";
+    if (pupil != nullptr) {
+      out << report::timeline_svg(*p, *pupil, run.as_of, calendar, vocabulary, "timeline-" + anchor_of(p->id)) << "\n";
+    }
+    if (!p->flags.empty()) out << "<h3>Flags</h3><ol class=\"flags\">";
     for (const engine::Flag& f : p->flags) {
       const char* severity = engine::severity_name(f.severity);
-      out << "<li><span class=\"sev " << severity << "\">" << severity << "</span> " << escape(f.title);
+      out << "<li><span class=\"sev " << severity << "\">" << severity << "</span> " << escape_html(f.title);
       if (!f.evidence.empty()) {
         std::string ids;
         for (const std::string& e : f.evidence) ids += (ids.empty() ? "" : ", ") + e;
-        out << " <span class=\"evidence\">[" << escape(ids) << "]</span>";
+        out << " <span class=\"evidence\">(records " << escape_html(ids) << ")</span>";
       }
       out << "<ul class=\"actions\">";
-      for (const std::string& a : f.actions) out << "<li>" << escape(a) << "</li>";
-      for (const std::string& r : f.notify) out << "<li>tell: " << escape(r) << "</li>";
-      out << "</ul><details><summary>why</summary><pre>" << escape(engine::explanation_text(f.explanation, run.pack))
-          << "</pre></details></li>";
+      for (const std::string& a : f.actions) out << "<li>" << escape_html(a) << "</li>";
+      for (const std::string& r : f.notify) out << "<li>tell: " << escape_html(r) << "</li>";
+      if (!f.cite.empty()) out << "<li>guidance: " << escape_html(f.cite) << "</li>";
+      out << "</ul><details><summary>Why this flag</summary><pre>"
+          << escape_html(engine::explanation_text(f.explanation, run.pack)) << "</pre></details></li>";
     }
-    out << "</ol>\n";
+    if (!p->flags.empty()) out << "</ol>\n";
     for (const engine::DueEntry& d : p->due) {
-      out << "<p class=\"due\">due by <strong>"
-          << (d.deadline ? d.deadline->iso() : std::string("a date beyond the loaded calendar")) << "</strong>: "
-          << escape(d.title);
-      for (const std::string& a : d.actions) out << " &mdash; " << escape(a);
+      out << "<p class=\"due\">Due by <strong>"
+          << (d.deadline ? report::long_date(*d.deadline) : std::string("a date beyond the loaded calendar"))
+          << "</strong>: " << escape_html(d.title);
+      for (const std::string& a : d.actions) out << " &mdash; " << escape_html(a);
       out << "</p>\n";
     }
-    out << "</section>\n";
+    out << "<p><a href=\"#contents\">Back to the list of pupils</a></p></section>\n";
   }
-  out << "</body></html>\n";
+  out << "</main></body></html>\n";
+  return out.str();
+}
+
+std::vector<SchoolReport> html_reports_by_school(const engine::RunResult& run, const engine::Caseload& caseload,
+                                                 const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
+                                                 const ReportOptions& options) {
+  // The school is a vocabulary attribute (case-records.md §2); pupils without one form their own group.
+  std::optional<std::size_t> school_slot;
+  for (std::size_t i = 0; i < vocabulary.pupil_attributes().size(); ++i) {
+    if (vocabulary.pupil_attributes()[i].name == "school") school_slot = i;
+  }
+  std::map<std::string, engine::RunResult> by_school;
+  for (const engine::PupilResult& p : run.pupils) {
+    std::string school = "No school recorded";
+    const engine::Pupil* pupil = caseload.find(p.id);
+    if (school_slot && pupil != nullptr && *school_slot < pupil->attributes.size()) {
+      if (const auto* s = std::get_if<std::string>(&pupil->attributes[*school_slot]); s && !s->empty()) school = *s;
+    }
+    engine::RunResult& part = by_school[school];
+    part.as_of = run.as_of;
+    part.pack = run.pack;
+    part.pupils.push_back(p);
+  }
+  std::vector<SchoolReport> reports;
+  std::map<std::string, int> used;
+  std::ostringstream index;
+  index << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Waymark as of "
+        << report::long_date(run.as_of) << "</title><style>" << style << "</style></head><body><main><h1>Waymark as of "
+        << report::long_date(run.as_of) << "</h1><p class=\"meta\">Pack " << escape_html(run.pack.name) << " "
+        << escape_html(run.pack.version) << "</p><h2>Schools</h2><ul>";
+  for (const auto& [school, part] : by_school) {
+    // A file name from the school's name: letters and digits, other runs as one hyphen, unique.
+    std::string file;
+    for (const char c : school) {
+      if (std::isalnum(static_cast<unsigned char>(c))) file += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      else if (!file.empty() && file.back() != '-') file += '-';
+    }
+    while (!file.empty() && file.back() == '-') file.pop_back();
+    if (file.empty()) file = "school";
+    if (const int n = used[file]++; n > 0) file += "-" + std::to_string(n + 1);
+    file += ".html";
+    std::size_t attention = attention_order(part).size();
+    index << "<li><a href=\"" << escape_html(file) << "\">" << escape_html(school) << "</a>: " << part.pupils.size()
+          << " pupils, " << attention << " needing attention</li>";
+    reports.push_back({file, html_report(part, caseload, calendar, vocabulary, options, school)});
+  }
+  index << "</ul></main></body></html>\n";
+  reports.insert(reports.begin(), SchoolReport{"index.html", index.str()});
+  return reports;
+}
+
+}  // namespace waymark::cli
+
+namespace waymark::cli {
+
+// The HTML report is built whole (its contents list needs every pupil first), then written through
+// the same whole-or-nothing output as the other formats.
+void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
+                       const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options) {
+  out << html_report(run, caseload, calendar, vocabulary, options);
 }
 
 }  // namespace waymark::cli

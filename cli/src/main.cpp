@@ -82,7 +82,8 @@ int run(int argc, char** argv) {
   const std::vector<Action> actions{add_check_command(app), add_fmt_command(app), add_run_command(app),
                                     add_explain_command(app), add_import_command(app), add_history_command(app),
                                     add_ack_command(app), add_audit_command(app), add_gen_command(app),
-                                    add_test_command(app), add_diff_command(app)};
+                                    add_test_command(app), add_diff_command(app),
+                                    add_user_command(app), add_serve_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

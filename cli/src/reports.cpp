@@ -6,41 +6,11 @@
 
 #include "waymark/dsl/printable.hpp"
 #include "waymark/engine/csv_text.hpp"
+#include "waymark/engine/result_json.hpp"
 
 namespace waymark::cli {
 
 using nlohmann::ordered_json;
-
-namespace {
-
-ordered_json tier_json(std::optional<std::int64_t> tier) { return tier ? ordered_json(*tier) : ordered_json(nullptr); }
-
-ordered_json explanation_node_json(const engine::ExplanationNode& n) {
-  ordered_json j;
-  j["joiner"] = n.joiner;
-  j["condition"] = n.text;
-  j["at"] = n.location;
-  j["result"] = n.result.yes() ? "true" : n.result.is_pending() ? "pending" : "false";
-  if (n.result.is_pending()) {
-    j["deadline"] = n.result.deadline ? ordered_json(n.result.deadline->iso()) : ordered_json(nullptr);
-  }
-  j["facts"] = n.facts;
-  ordered_json children = ordered_json::array();
-  for (const engine::ExplanationNode& c : n.children) children.push_back(explanation_node_json(c));
-  j["children"] = std::move(children);
-  return j;
-}
-
-ordered_json explanation_json(const engine::Explanation& e) {
-  ordered_json j;
-  j["rule_at"] = e.rule_location;
-  j["binding"] = e.binding.empty() ? ordered_json(nullptr) : ordered_json(e.binding);
-  j["when"] = e.when ? explanation_node_json(*e.when) : ordered_json(nullptr);
-  j["unless"] = e.unless ? explanation_node_json(*e.unless) : ordered_json(nullptr);
-  return j;
-}
-
-}  // namespace
 
 namespace {
 
@@ -56,39 +26,6 @@ void put_indented(std::ostream& out, const ordered_json& j, std::size_t indent) 
     from = at + 1;
   }
   out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
-}
-
-ordered_json pupil_json(const engine::PupilResult& p, const ReportOptions& options) {
-  ordered_json pj;
-  pj["id"] = p.id;
-  pj["current_tier"] = p.current_tier == 0 ? ordered_json(nullptr) : ordered_json(p.current_tier);
-  pj["suggested_tier"] = tier_json(p.suggested_tier);
-  ordered_json fj = ordered_json::array();
-  for (const engine::Flag& f : p.flags) {
-    ordered_json j;
-    j["rule"] = f.rule;
-    j["title"] = f.title;
-    j["category"] = f.category;
-    j["severity"] = engine::severity_name(f.severity);
-    j["tier"] = tier_json(f.tier);
-    j["evidence"] = f.evidence;
-    j["actions"] = f.actions;
-    j["notify"] = f.notify;
-    j["cite"] = f.cite;
-    if (options.explain) j["explanation"] = explanation_json(f.explanation);
-    fj.push_back(std::move(j));
-  }
-  pj["flags"] = std::move(fj);
-  ordered_json dj = ordered_json::array();
-  for (const engine::DueEntry& d : p.due) {
-    ordered_json j;
-    j["rule"] = d.rule;
-    j["evidence"] = d.evidence;
-    j["deadline"] = d.deadline ? ordered_json(d.deadline->iso()) : ordered_json(nullptr);
-    dj.push_back(std::move(j));
-  }
-  pj["due"] = std::move(dj);
-  return pj;
 }
 
 }  // namespace
@@ -108,7 +45,7 @@ void write_json_report(std::ostream& out, const engine::RunResult& run, const Re
   for (std::size_t i = 0; i < run.pupils.size(); ++i) {
     const engine::PupilResult& p = run.pupils[i];
     out << (i == 0 ? "[\n    " : ",\n    ");
-    put_indented(out, pupil_json(p, options), 4);
+    put_indented(out, engine::pupil_json(p, options.explain), 4);
     flagged += p.flags.empty() ? 0 : 1;
     flags += p.flags.size();
   }

@@ -29,11 +29,22 @@ std::string csv_report(const engine::RunResult& run, bool terminal = false);
 std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options);
 void write_text_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
                        const ReportOptions& options);
-/// One self-contained HTML file: summary, then per pupil a timeline of the year with the flags on it.
+/// One self-contained HTML file: summary, contents, then per pupil a timeline of the year with the
+/// flags on it; `heading` (a school's name) replaces "Waymark" in the title when given.
 std::string html_report(const engine::RunResult& run, const engine::Caseload& caseload, const engine::Calendar& calendar,
-                        const dsl::Vocabulary& vocabulary, const ReportOptions& options);
+                        const dsl::Vocabulary& vocabulary, const ReportOptions& options, const std::string& heading = "");
 void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
                        const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options);
+/// One file of `--out-dir`: its name within the folder and its HTML.
+struct SchoolReport {
+  std::string file;
+  std::string html;
+};
+/// `run --format html --out-dir DIR`: index.html linking to one report per school (by the pupils'
+/// `school` attribute), each file named from the school's name.
+std::vector<SchoolReport> html_reports_by_school(const engine::RunResult& run, const engine::Caseload& caseload,
+                                                 const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
+                                                 const ReportOptions& options);
 /// Pupils with flags or due entries, those needing attention first: the most severe flag, then the
 /// number of flags, then id.
 std::vector<const engine::PupilResult*> attention_order(const engine::RunResult& run);

@@ -2,6 +2,7 @@
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 
@@ -25,6 +26,7 @@ struct RunOptions {
   std::string as_of;
   std::string format = "text";
   std::string out;
+  std::string out_dir;  // html only: one file per school and an index
   std::vector<std::string> pupils;
   bool redact = false;
   bool explain = false;
@@ -32,7 +34,7 @@ struct RunOptions {
 
 // What a report reads of the case data: CSV and JSON nothing, text the names of the pupils it shows
 // (those with flags or due entries), HTML all of theirs (timelines).
-enum class Keep { none, names, shown };
+enum class Keep { none, names, shown, all };
 
 // Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads.
 // A roll's case data and its results are then never all in memory at once (a 250,000-pupil LA run
@@ -56,7 +58,7 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
     std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
     if (!r) return std::nullopt;
     for (std::size_t i = 0; i < r->pupils.size(); ++i) {
-      if (keep == Keep::none || (r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
+      if (keep == Keep::none || (keep != Keep::all && r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
       engine::Pupil& pupil = kept.emplace_back(std::move(part.pupils[i]));
       if (keep == Keep::names) {  // the text report reads a shown pupil's id and name only
         pupil.records = {};
@@ -84,7 +86,10 @@ int run_run(const RunOptions& options) {
     return code;
   };
   const std::optional<dsl::Date> as_of = parse_as_of(options.as_of, diagnostics);
-  if (!as_of) return fail(exit_usage);
+  if (!options.out_dir.empty() && (options.format != "html" || !options.out.empty())) {
+    diagnostics.error({}, "usage", "--out-dir splits an HTML report by school: use it with --format html and without --out");
+  }
+  if (!as_of || diagnostics.has_errors()) return fail(exit_usage);
   // issue 10.1: refuse an output that is an input (or no file) before reading, and again once every
   // file read is known, before the run is stored or anything written.
   std::vector<std::string> inputs = database_paths(options.db);
@@ -122,7 +127,11 @@ int run_run(const RunOptions& options) {
       }
     };
   }
-  const Keep keep = options.format == "html" ? Keep::shown : options.format == "text" ? Keep::names : Keep::none;
+  // `--out-dir` counts every pupil of each school in its index, so it keeps them all.
+  const Keep keep = !options.out_dir.empty()     ? Keep::all
+                    : options.format == "html" ? Keep::shown
+                    : options.format == "text" ? Keep::names
+                                               : Keep::none;
   std::optional<engine::RunResult> run = evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, diagnostics);
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
@@ -134,6 +143,20 @@ int run_run(const RunOptions& options) {
   report.explain = options.explain;
   report.redact = options.redact;
   report.colour = options.out.empty() && stdout_colour();
+  if (!options.out_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.out_dir, error);
+    if (error) {
+      diagnostics.error({}, "output", "cannot create the folder " + options.out_dir + ": " + error.message() +
+                                          "; choose a folder you may write to");
+      return fail();
+    }
+    for (const SchoolReport& part :
+         html_reports_by_school(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report)) {
+      if (!write_output((std::filesystem::path(options.out_dir) / part.file).string(), part.html, diagnostics)) return fail();
+    }
+    return exit_ok;
+  }
   const bool terminal = (options.out.empty() || options.out == "-") && stdout_is_terminal();
   OutputFile output(options.out);
   if (!output.open(diagnostics)) return fail();
@@ -169,6 +192,8 @@ Action add_run_command(CLI::App& app) {
   cmd->add_option("--format", options->format, "text (default, for people), json, csv, or html (one self-contained file)")
       ->check(CLI::IsMember({"text", "json", "csv", "html"}));
   cmd->add_option("--out", options->out, "Write the report to this file (created private to you) instead of stdout");
+  cmd->add_option("--out-dir", options->out_dir,
+                  "With --format html: write index.html and one report per school into this folder");
   cmd->add_option("--pupil", options->pupils, "Only this pupil (repeatable)");
   cmd->add_flag("--redact", options->redact, "Never print names; UPNs are masked (they are never in reports)");
   cmd->add_flag("--explain", options->explain, "JSON: add each flag's explanation tree");

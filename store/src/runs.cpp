@@ -26,8 +26,6 @@ using detail::warn_if_broken;
 
 namespace detail {
 
-namespace {
-
 RunRecord read_run_header(Statement& s) {
   RunRecord r;
   r.id = s.integer(0);
@@ -46,11 +44,6 @@ RunRecord read_run_header(Statement& s) {
   return r;
 }
 
-constexpr const char* run_header_columns =
-    "id, as_of, pack_name, pack_version, pack_digest, input_digest, selection, pupils, flags, due, started, finished, "
-    "waymark_version";
-
-}  // namespace
 
 std::optional<RunRecord> load_run_header(Connection& c, std::int64_t run) {
   Statement s(c, std::string("SELECT ") + run_header_columns + " FROM runs WHERE id = ?");

@@ -154,12 +154,40 @@ CREATE INDEX due_by_pupil ON due (pupil_id, run_id);
 CREATE INDEX acks_by_flag ON acks (flag_id);
 )sql";
 
+
+// Version 3: the server's users and sessions (server.md). Users are an append-only list of changes
+// (add or remove, with the role, schools and password hash), chained like acknowledgements, so that
+// `audit verify` catches a role or school edited outside waymark; the current users are the latest
+// change per name. Sessions are not evidence (they expire) and are not chained; a session names the
+// user change it was granted under, so removing or re-adding a user ends their sessions.
+constexpr std::string_view version_3 = R"sql(
+CREATE TABLE user_changes (
+  id INTEGER PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  change TEXT NOT NULL,
+  role TEXT NOT NULL,
+  schools TEXT NOT NULL,
+  credential TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX user_changes_by_name ON user_changes (user_name, id);
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_change INTEGER NOT NULL REFERENCES user_changes (id),
+  csrf TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_by_user ON sessions (user_change);
+)sql";
+
 }  // namespace
 
 int current_version() { return static_cast<int>(migrations().size()); }
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all{version_1, version_2};
+  static const std::vector<std::string_view> all{version_1, version_2, version_3};
   return all;
 }
 
@@ -194,6 +222,7 @@ const std::vector<ChainedTable>& chained_tables() {
         "evidence", "actions", "notify", "cite", "explanation"}},
       {"due", "due entry", {"id", "run_id", "pupil_id", "position", "rule", "title", "evidence", "deadline", "actions"}},
       {"acks", "acknowledgement", {"id", "flag_id", "acknowledged_by", "note", "acknowledged_at"}},
+      {"user_changes", "user change", {"id", "user_name", "change", "role", "schools", "credential", "changed_at"}},
   };
   return tables;
 }

@@ -34,6 +34,12 @@ void warn_if_broken(const ChainWriter& chain, const std::string& path, dsl::Diag
 /// Throws the SqlError for a stored value that does not parse (an edit outside waymark).
 [[noreturn]] void damaged(const std::string& path, const std::string& what);
 
+/// The run columns `read_run_header` reads, in its order.
+inline constexpr const char* run_header_columns =
+    "id, as_of, pack_name, pack_version, pack_digest, input_digest, selection, pupils, flags, due, started, finished, "
+    "waymark_version";
+/// A run's header from a row of `run_header_columns` (runs.cpp).
+RunRecord read_run_header(Statement& s);
 /// A stored run's header row, or nullopt when there is no such run (runs.cpp).
 std::optional<RunRecord> load_run_header(Connection& c, std::int64_t run);
 

@@ -157,6 +157,8 @@ void Verifier::chain(const std::optional<Digest>& anchor) {
         ++report_.flags;
       } else if (table->name == "due") {
         ++report_.due;
+      } else if (table->name == "user_changes") {
+        ++report_.user_changes;
       } else {
         ++report_.acknowledgements;
       }
@@ -231,7 +233,13 @@ void Verifier::head() {
 
 // 4. Rows that no chain entry records were added (or re-numbered) outside waymark.
 void Verifier::unchained() {
+  Statement exists(c_, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
   for (const detail::ChainedTable& t : detail::chained_tables()) {
+    // A database read without migrating may predate a table (user_changes came with schema version 3).
+    exists.bind(1, t.name);
+    const bool present = exists.step() && exists.integer(0) > 0;
+    exists.reset();
+    if (!present) continue;
     Statement s(c_, "SELECT id FROM " + std::string(t.name) +
                         " x WHERE NOT EXISTS (SELECT 1 FROM chain WHERE chain.tbl = ? AND chain.row_id = x.id) ORDER BY id");
     s.bind(1, t.name);

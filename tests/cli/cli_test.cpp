@@ -147,10 +147,36 @@ TEST(Run, WritesOneSelfContainedHtmlFile) {
   EXPECT_NE(r.out.find("<h2>P-0042 Sam Example"), std::string::npos);
   EXPECT_NE(r.out.find("<h2>P-0043"), std::string::npos);
   EXPECT_NE(r.out.find("<svg"), std::string::npos);
-  EXPECT_NE(r.out.find("<details><summary>why</summary><pre>rule example/reduced-timetable-unreviewed"), std::string::npos);
-  EXPECT_NE(r.out.find("due by <strong>2025-11-20</strong>"), std::string::npos);
+  EXPECT_NE(r.out.find("<details><summary>Why this flag</summary><pre>rule example/reduced-timetable-unreviewed"), std::string::npos);
+  EXPECT_NE(r.out.find("Due by <strong>20 November 2025</strong>"), std::string::npos);
+  // A contents list links to each pupil's section.
+  EXPECT_NE(r.out.find("<a href=\"#pupil-P-0042\">P-0042 Sam Example</a>"), std::string::npos);
+  EXPECT_NE(r.out.find("<section class=\"pupil\" id=\"pupil-P-0042\">"), std::string::npos);
   const Result redacted = run("run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17 --format html --redact");
   EXPECT_EQ(redacted.out.find("Sam Example"), std::string::npos);
+}
+
+TEST(Run, SplitsTheHtmlReportBySchool) {
+  // The example caseload has 23 pupils at Oakfield Academy and 10 at Brook Primary School.
+  const fs::path dir = fs::temp_directory_path() / ("waymark-html-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const Result r = run("run --pack england --cases " + root() + "/examples/caseload --as-of 2025-11-17 --format html --out-dir " +
+                       dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string index = read(dir / "index.html");
+  EXPECT_NE(index.find("<a href=\"oakfield-academy.html\">Oakfield Academy</a>: 23 pupils"), std::string::npos) << index;
+  EXPECT_NE(index.find("<a href=\"brook-primary-school.html\">Brook Primary School</a>: 10 pupils"), std::string::npos);
+  const std::string oakfield = read(dir / "oakfield-academy.html");
+  const std::string brook = read(dir / "brook-primary-school.html");
+  EXPECT_NE(oakfield.find("<h1>Oakfield Academy as of 17 November 2025</h1>"), std::string::npos);
+  EXPECT_NE(oakfield.find("id=\"pupil-P-001\""), std::string::npos);  // P-001 is at Oakfield
+  EXPECT_EQ(brook.find("id=\"pupil-P-001\""), std::string::npos);
+  struct stat st{};
+  ASSERT_EQ(::stat((dir / "brook-primary-school.html").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);  // pupil data: private to its owner
+  EXPECT_EQ(run("run --pack england --cases " + root() + "/examples/caseload --as-of 2025-11-17 --out-dir " + dir.string())
+                .exit_code, 2);  // --out-dir needs --format html
+  fs::remove_all(dir);
 }
 
 TEST(Run, RedactLeavesNamesOut) {

@@ -87,6 +87,28 @@ TEST_F(History, AcknowledgementsAreShownWithWhoWhenAndWhat) {
   EXPECT_TRUE(verify(*store_).intact());
 }
 
+TEST_F(History, TheAcknowledgementLogListsEveryAcknowledgementNewestFirstWithItsFlag) {
+  dsl::Diagnostics d;
+  auto empty = store_->acknowledgement_log(d);
+  ASSERT_TRUE(empty) << text(d);
+  EXPECT_TRUE(empty->empty());
+  const std::int64_t timetable = flag_of(run1_, 0, "example/reduced-timetable-unreviewed");
+  const std::int64_t absence = flag_of(run1_, 0, "example/persistent-absence");
+  ASSERT_TRUE(store_->acknowledge(timetable, "J Smith (SENCO)", "Review booked", d)) << text(d);
+  ASSERT_TRUE(store_->acknowledge(absence, "A Head", "Attendance meeting held", d)) << text(d);
+  const auto log = store_->acknowledgement_log(d);
+  ASSERT_TRUE(log) << text(d);
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].acknowledgement.by, "A Head");  // the later one first
+  EXPECT_EQ((*log)[0].acknowledgement.flag, absence);
+  EXPECT_EQ((*log)[0].rule, "example/persistent-absence");
+  EXPECT_EQ((*log)[0].pupil, "P-0042");
+  EXPECT_EQ((*log)[0].run, run1_.run.id);
+  EXPECT_EQ((*log)[1].acknowledgement.note, "Review booked");
+  EXPECT_EQ((*log)[1].rule, "example/reduced-timetable-unreviewed");
+  EXPECT_EQ(store_->acknowledgement_log(d, 1)->size(), 1u);  // at most `limit`
+}
+
 TEST_F(History, MarksContinuingAndResolvedFlagsAgainstThePreviousRun) {
   const std::int64_t absence = flag_of(run1_, 0, "example/persistent-absence");
   dsl::Diagnostics d;

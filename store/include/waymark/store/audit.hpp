@@ -25,6 +25,7 @@ struct AuditReport {
   std::size_t flags = 0;
   std::size_t due = 0;
   std::size_t acknowledgements = 0;
+  std::size_t user_changes = 0;  // users added or removed (server.md)
   std::size_t pupil_versions = 0;
   std::int64_t head_entry = 0;  // the last entry, as the database records it
   std::string head_hash;        // `sha256:...`: record it elsewhere to detect a rewrite later

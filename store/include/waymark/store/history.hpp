@@ -21,6 +21,15 @@ struct Acknowledgement {
   std::string at;  // UTC, ISO 8601
 };
 
+/// An acknowledgement with the flag it acknowledged, for the auditor's log (issue 12).
+struct LoggedAcknowledgement {
+  Acknowledgement acknowledgement;
+  std::string pupil;
+  std::string rule;
+  std::string title;
+  std::int64_t run = 0;
+};
+
 /// How a flag relates to the pupil's previous run with the same pack.
 enum class FlagStatus { new_flag, continuing };
 

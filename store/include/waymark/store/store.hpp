@@ -17,6 +17,8 @@
 #include "waymark/engine/result.hpp"
 #include "waymark/store/audit.hpp"
 #include "waymark/store/history.hpp"
+#include "waymark/store/roster.hpp"
+#include "waymark/store/users.hpp"
 
 namespace waymark::store {
 
@@ -162,10 +164,49 @@ public:
 
   /// Every run's flags for a pupil, new / continuing / resolved, with acknowledgements.
   std::optional<PupilHistory> history(const std::string& pupil, dsl::Diagnostics& diagnostics);
+  /// Every acknowledgement, newest first, with its flag's pupil, rule, title and run (at most `limit`).
+  std::optional<std::vector<LoggedAcknowledgement>> acknowledgement_log(dsl::Diagnostics& diagnostics,
+                                                                        std::size_t limit = 1000);
 
   /// Checks the hash chain and every digest; problems are in the report (not diagnostics), in chain
   /// order. `head`, a hash an auditor recorded earlier, must still be in the chain.
   std::optional<AuditReport> verify(dsl::Diagnostics& diagnostics, const std::string& head = "");
+
+  // --- for `waymark serve` (users.cpp, sessions.cpp, roster.cpp) ---
+
+  /// Adds a user (a chained user change); an error `user-exists` when the name is taken.
+  std::optional<UserAccount> add_user(const UserAccount& user, dsl::Diagnostics& diagnostics);
+  /// Removes a user (a chained user change) and ends their sessions; an error `unknown-user` otherwise.
+  bool remove_user(const std::string& name, dsl::Diagnostics& diagnostics);
+  /// The current users, by name.
+  std::optional<std::vector<UserAccount>> users(dsl::Diagnostics& diagnostics);
+  /// The current account of that name; nothing without a diagnostic when there is none.
+  std::optional<UserAccount> find_user(const std::string& name, dsl::Diagnostics& diagnostics);
+  /// The account made by user change `change`, if it is still that user's latest change.
+  std::optional<UserAccount> user_of_change(std::int64_t change, dsl::Diagnostics& diagnostics);
+
+  bool start_session(const SessionRecord& session, dsl::Diagnostics& diagnostics);
+  /// The session with this token hash; nothing without a diagnostic when there is none.
+  std::optional<SessionRecord> find_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagnostics& diagnostics);
+  bool touch_session(const std::vector<std::uint8_t>& token_hash, std::int64_t now, dsl::Diagnostics& diagnostics);
+  bool end_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagnostics& diagnostics);
+  /// Ends every session not seen since `before`.
+  bool end_idle_sessions(std::int64_t before, dsl::Diagnostics& diagnostics);
+
+  /// Every stored run's header, newest first.
+  std::optional<std::vector<RunRecord>> runs(dsl::Diagnostics& diagnostics);
+  /// The run lists answer from: the latest run over the whole caseload (no `--pupil` selection), else
+  /// the latest run; 0 when nothing was run yet.
+  std::optional<std::int64_t> current_run(dsl::Diagnostics& diagnostics);
+  /// Every pupil of a run, sorted by id.
+  std::optional<std::vector<RosterPupil>> roster(std::int64_t run, dsl::Diagnostics& diagnostics);
+  /// One pupil's result in a run; nothing without a diagnostic when the run did not evaluate them.
+  std::optional<StoredPupilResult> pupil_result(std::int64_t run, const std::string& pupil,
+                                                dsl::Diagnostics& diagnostics);
+  /// The `school` attribute of the pupil's current version; nothing without a diagnostic when unknown.
+  std::optional<std::string> pupil_school(const std::string& pupil, dsl::Diagnostics& diagnostics);
+  /// A flag's acknowledgements, oldest first.
+  std::optional<std::vector<Acknowledgement>> acknowledgements(std::int64_t flag, dsl::Diagnostics& diagnostics);
 
   struct State;
 
