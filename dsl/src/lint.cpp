@@ -337,6 +337,10 @@ private:
             clash = is->negated ? f.active : f.inactive;
             (is->negated ? f.inactive : f.active) = part;
             break;
+          case IsKind::about:
+            // `x is about a` and `x is about b` can both hold only if a and b are the same record,
+            // which lint cannot know: no contradiction is claimed.
+            break;
           case IsKind::value: {
             const std::string& v = is->value->text;
             if (is->negated) {
