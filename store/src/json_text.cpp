@@ -43,22 +43,8 @@ bool put_json_string(std::string& out, std::string_view text) {
       ++i;
       continue;
     }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    }
-    bool ok = length > 0 && i + length <= n && s[i + 1] >= low && s[i + 1] <= high;
-    for (std::size_t k = 2; ok && k < length; ++k) ok = s[i + k] >= 0x80 && s[i + k] <= 0xBF;
+    const std::size_t length = dsl::utf8_sequence_length(text, i);
+    const bool ok = length > 0;
     if (!ok) {
       out += "\xEF\xBF\xBD";
       clean = false;

@@ -83,6 +83,9 @@ std::optional<FileId> read_source(const std::string& path, SourceSet& sources, D
 /// The offset of the first byte that is not part of valid UTF-8 (no overlong forms, no surrogates),
 /// or npos. The one UTF-8 validation of the project.
 std::size_t invalid_utf8_at(std::string_view text);
+/// The length (2 to 4) of the well-formed UTF-8 sequence starting at the non-ASCII byte `text[at]`,
+/// or 0 when it is not one (overlong, surrogate, above U+10FFFF, or cut off): the one decoder of it.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 
 /// Refuses text a reader must not guess at, as an error at its line and column: UTF-16 or UTF-32
 /// (with or without a byte-order mark), a NUL byte, a line ended by CR alone, a byte-order mark
