@@ -1,5 +1,6 @@
 #include "result_codec.hpp"
 
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "json_text.hpp"
@@ -137,17 +138,14 @@ std::string explanation_json(const engine::Explanation& e) {
   } else {
     put_string(out, e.binding);
   }
-  out += ",\"when\":";
-  if (e.when) {
-    put_node(out, *e.when);
-  } else {
-    out += "null";
-  }
-  out += ",\"unless\":";
-  if (e.unless) {
-    put_node(out, *e.unless);
-  } else {
-    out += "null";
+  // `when` and `unless` are each a condition tree or null.
+  for (const auto& [key, node] : {std::pair{",\"when\":", &e.when}, std::pair{",\"unless\":", &e.unless}}) {
+    out += key;
+    if (*node) {
+      put_node(out, **node);
+    } else {
+      out += "null";
+    }
   }
   put_truth(out, e.result);
   out += ",\"actions\":";
