@@ -50,6 +50,8 @@ import csv, sys
 out = []
 with open(sys.argv[1], newline='') as f:
     for row in csv.DictReader(f):
+        if row['entry'] != 'flag':  # the CSV report also lists due entries (deadlines not yet passed)
+            continue
         rule = row['rule'].split('/')[-1].split('-')[0].upper()
         bound = row['evidence'].split('; ')[0] if rule in ('R5', 'R6') else '-'
         out.append(f"{row['pupil_id']} {rule} {bound}")

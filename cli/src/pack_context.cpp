@@ -39,7 +39,7 @@ server::pages::PackCatalogue catalogue_of(const engine::PreparedPack& ready, con
       if (const auto* s = std::get_if<std::string>(&written.cite->value)) rule.cite = *s;
     }
     rule.location = location_of(sources, r.file, written.span.begin);
-    const std::string& text = sources.file(r.file).text();
+    const std::string_view text = sources.file(r.file).text();
     if (written.span.end <= text.size() && written.span.begin < written.span.end) {
       rule.source = text.substr(written.span.begin, written.span.end - written.span.begin);
     }

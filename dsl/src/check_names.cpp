@@ -83,9 +83,9 @@ void NameStage::warning(Span span, const char* code, std::string message) {
 }
 
 std::string NameStage::text(Span span) const {
-  const std::string& t = pack_sources_text();
+  const std::string_view t = pack_sources_text();
   if (span.end > t.size() || span.begin > span.end) return {};
-  return t.substr(span.begin, span.end - span.begin);
+  return std::string(t.substr(span.begin, span.end - span.begin));
 }
 
 std::string NameStage::describe_type(const Type& t) const { return describe(t, vocabulary_); }
@@ -541,9 +541,8 @@ Type NameStage::check_name(const Expr& e, const NameRef& n) {
   return make(ValueKind::error);
 }
 
-const std::string& NameStage::pack_sources_text() const {
-  static const std::string empty;
-  if (sources == nullptr || file_ == no_file) return empty;
+std::string_view NameStage::pack_sources_text() const {
+  if (sources == nullptr || file_ == no_file) return {};
   return sources->file(file_).text();
 }
 

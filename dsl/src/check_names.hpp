@@ -58,7 +58,7 @@ protected:
 
   std::string text(Span span) const;
 
-  const std::string& pack_sources_text() const;  // the current file's text
+  std::string_view pack_sources_text() const;  // the current file's text
 
   std::string describe_type(const Type& t) const;
 

@@ -41,9 +41,9 @@ public:
   }
 
   std::string source_text(Span s) const {
-    const std::string& t = source_.text();
+    const std::string_view t = source_.text();
     if (s.end > t.size() || s.begin >= s.end) return {};
-    return t.substr(s.begin, s.end - s.begin);
+    return std::string(t.substr(s.begin, s.end - s.begin));
   }
 
   std::string node(const Literal& l) const { return literal_text(l); }
@@ -251,7 +251,7 @@ private:
 
   /// True when code precedes the comment on its source line.
   bool shares_line(const Comment& c) const {
-    const std::string& t = source_.text();
+    const std::string_view t = source_.text();
     for (std::size_t i = c.span.begin; i > 0; --i) {
       const char ch = t[i - 1];
       if (ch == '\n') return false;

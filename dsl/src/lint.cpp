@@ -164,9 +164,9 @@ public:
 
 private:
   std::string text(Span s) const {
-    const std::string& t = sources_.file(file_).text();
+    const std::string_view t = sources_.file(file_).text();
     if (s.end > t.size() || s.begin > s.end) return {};
-    return t.substr(s.begin, s.end - s.begin);
+    return std::string(t.substr(s.begin, s.end - s.begin));
   }
 
   bool optional(const Expr& e) const {

@@ -420,11 +420,11 @@ std::string pack_digest(const RulePack& pack, const SourceSet& sources) {
   // packs.md §1: every manifest, rule file, vocabulary and calendar of the chain, each preceded by
   // its name PACK/relative-path, sorted by that name. Each entry is framed with its lengths so that
   // no two different packs can hash alike by shifting text between files.
-  std::vector<std::pair<std::string, const std::string*>> entries;
+  std::vector<std::pair<std::string, std::string_view>> entries;
   for (const PackLayer& layer : pack.layers) {
     auto add = [&](FileId id) {
       const SourceFile& f = sources.file(id);
-      entries.emplace_back(layer.name + "/" + relative_to(layer.folder, f.path()), &f.text());
+      entries.emplace_back(layer.name + "/" + relative_to(layer.folder, f.path()), f.text());
     };
     if (layer.manifest != no_file) add(layer.manifest);
     for (const RuleFile& r : layer.rule_files) add(r.file);
@@ -434,9 +434,9 @@ std::string pack_digest(const RulePack& pack, const SourceSet& sources) {
   std::sort(entries.begin(), entries.end());
   Sha256 hash;
   for (const auto& [name, text] : entries) {
-    const std::string header = name + "\n" + std::to_string(text->size()) + "\n";
+    const std::string header = name + "\n" + std::to_string(text.size()) + "\n";
     hash.update(header);
-    hash.update(*text);
+    hash.update(text);
   }
   return sha256_text(hash.finish());
 }

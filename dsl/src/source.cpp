@@ -1,6 +1,7 @@
 #include "waymark/dsl/source.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,13 +9,43 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <future>
+#include <utility>
 
 #include "waymark/dsl/diagnostic.hpp"
 
 namespace waymark::dsl {
 
+PageBuffer::PageBuffer(std::size_t size) {
+  if (size == 0) return;
+  void* pages = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (pages == MAP_FAILED) return;
+  data_ = static_cast<char*>(pages);
+  capacity_ = size;
+}
+
+PageBuffer::PageBuffer(PageBuffer&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), capacity_(std::exchange(other.capacity_, 0)) {}
+
+PageBuffer& PageBuffer::operator=(PageBuffer&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) ::munmap(data_, capacity_);
+    data_ = std::exchange(other.data_, nullptr);
+    capacity_ = std::exchange(other.capacity_, 0);
+  }
+  return *this;
+}
+
+PageBuffer::~PageBuffer() {
+  if (data_ != nullptr) ::munmap(data_, capacity_);
+}
+
 SourceFile::SourceFile(std::string path, std::string text, bool personal)
-    : path_(std::move(path)), text_(std::move(text)), personal_(personal) {}
+    : path_(std::move(path)), owned_(std::move(text)), text_(owned_), personal_(personal) {}
+
+SourceFile::SourceFile(std::string path, PageBuffer pages, std::size_t size, bool personal)
+    : path_(std::move(path)), pages_(std::move(pages)), text_(pages_.data(), std::min(size, pages_.capacity())),
+      personal_(personal) {}
 
 bool SourceFile::shows_lines() const {
   return !personal_ && path_.size() >= 4 && path_.compare(path_.size() - 4, 4, ".wmk") == 0;
@@ -34,7 +65,7 @@ LineColumn SourceFile::position(std::size_t offset) const {
   const auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const std::size_t line = static_cast<std::size_t>(after - line_starts_.begin());
   const std::size_t start = line_starts_[line - 1];
-  std::size_t column = count_characters(std::string_view(text_).substr(start, offset - start)) + 1;
+  std::size_t column = count_characters(text_.substr(start, offset - start)) + 1;
   // A leading byte-order mark is invisible in editors: columns on the first line do not count it.
   if (line == 1 && offset >= 3 && text_.rfind("\xEF\xBB\xBF", 0) == 0) --column;
   return {line, column};
@@ -47,7 +78,7 @@ std::string_view SourceFile::line_text(std::size_t line) const {
   std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
   if (end > start && text_[end - 1] == '\r') --end;
   if (line == 1 && text_.rfind("\xEF\xBB\xBF", 0) == 0) start = std::min<std::size_t>(3, end);
-  return std::string_view(text_).substr(start, end - start);
+  return text_.substr(start, end - start);
 }
 
 std::size_t SourceFile::offset_of(std::size_t line, std::size_t byte_column) const {
@@ -63,7 +94,31 @@ FileId SourceSet::add(std::string path, std::string text, bool personal) {
   return static_cast<FileId>(files_.size() - 1);
 }
 
+FileId SourceSet::add(std::string path, PageBuffer pages, std::size_t size, bool personal) {
+  files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(pages), size, personal));
+  return static_cast<FileId>(files_.size() - 1);
+}
+
 namespace {
+
+struct ReadResult {
+  std::size_t bytes = 0;  // read from `from` before the end of the file (or an error)
+  int error = 0;          // errno of a failed read, or 0
+};
+
+/// Reads bytes [from, to) of an open file into `into + from` with pread (no shared file offset, so
+/// two ranges can be read at once).
+ReadResult read_range(int fd, char* into, std::size_t from, std::size_t to) {
+  ReadResult r;
+  while (from + r.bytes < to) {
+    const ssize_t n = ::pread(fd, into + from + r.bytes, to - from - r.bytes, static_cast<off_t>(from + r.bytes));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) r.error = errno;
+    if (n <= 0) break;
+    r.bytes += static_cast<std::size_t>(n);
+  }
+  return r;
+}
 
 /// Why a path cannot be read as an input file, in words that say what to do; empty when it can.
 std::string refuse_kind(const struct stat& st) {
@@ -101,24 +156,33 @@ std::optional<FileId> read_source(const std::string& path, SourceSet& sources, D
     diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + refused);
     return std::nullopt;
   }
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t done = 0;
-  bool failed = false;
-  while (done < text.size()) {
-    const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      failed = n < 0;
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  // Small files (rule files, manifests, most case files) into a string; large exports into pages of
+  // their own, read straight in without being zero-filled first.
+  const auto size = static_cast<std::size_t>(st.st_size);
+  constexpr std::size_t large = std::size_t{1} << 20;
+  std::string text;
+  PageBuffer pages;
+  if (size >= large) pages = PageBuffer(size);
+  if (pages.data() == nullptr) text.resize(size);
+  char* into = pages.data() != nullptr ? pages.data() : text.data();
+  // A large file is read in two halves side by side: the kernel's copy and page faults are most of
+  // its cost, and they take both cores this way.
+  const std::size_t half = pages.data() != nullptr ? size / 2 : size;
+  std::future<ReadResult> second;
+  if (half < size) second = std::async(std::launch::async, [&] { return read_range(fd, into, half, size); });
+  ReadResult first = read_range(fd, into, 0, half);
+  ReadResult rest = second.valid() ? second.get() : ReadResult{0, 0};
+  // A file that shrank while it was read is taken as it now is (up to the first short read).
+  const std::size_t done = first.bytes < half ? first.bytes : half + rest.bytes;
+  const bool failed = first.error != 0 || rest.error != 0;
+  errno = first.error != 0 ? first.error : rest.error;
+  const int read_error = errno;
   ::close(fd);
-  // A file that shrank while it was read is taken as it now is; one that failed is refused.
   if (failed) {
-    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + std::strerror(errno));
+    diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + std::strerror(read_error));
     return std::nullopt;
   }
+  if (pages.data() != nullptr) return sources.add(path, std::move(pages), done, personal);
   text.resize(done);
   return sources.add(path, std::move(text), personal);
 }
@@ -197,22 +261,51 @@ bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics)
   if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 || utf16_or_32(text)) {
     return refuse(0, "not-utf8", "this file is UTF-16 or UTF-32, not UTF-8: save it as UTF-8");
   }
-  for (std::size_t at = text.find_first_of(std::string_view("\0\r\xEF", 3)); at != std::string_view::npos;
-       at = text.find_first_of(std::string_view("\0\r\xEF", 3), at + 1)) {
-    if (text[at] == '\0') {
+  // One pass, eight bytes at a time where they are plain ASCII with no NUL and no CR (almost every
+  // word of a case file). The first NUL, lone CR or inner byte-order mark is reported before any
+  // invalid UTF-8, wherever each is.
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const auto has_zero_byte = [&](std::uint64_t w) { return ((w - ones) & ~w & highs) != 0; };
+  std::size_t invalid = std::string_view::npos;
+  std::size_t at = 0;
+  while (at < n) {
+    if (at + 8 <= n) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s + at, 8);
+      if ((word & highs) == 0 && !has_zero_byte(word) && !has_zero_byte(word ^ (ones * '\r'))) {
+        at += 8;
+        continue;
+      }
+    }
+    const unsigned char c = s[at];
+    if (c == '\0') {
       return refuse(at, "nul-byte", "a NUL byte: this is not a text file, or it was damaged; save it again as UTF-8 text");
     }
-    if (text[at] == '\r' && (at + 1 == text.size() || text[at + 1] != '\n')) {
+    if (c == '\r' && (at + 1 == n || s[at + 1] != '\n')) {
       // Lines ended by CR alone (an old Mac format) would put the whole file on one line.
       return refuse(at, "line-ends", "a line ends with CR alone: save the file with LF or CRLF line ends");
     }
-    if (at > 0 && text.substr(at, 3) == "\xEF\xBB\xBF") {
+    if (c == 0xEF && at > 0 && text.substr(at, 3) == "\xEF\xBB\xBF") {
       return refuse(at, "byte-order-mark",
                     "a byte-order mark (U+FEFF) inside the file, where it is invisible: delete it (files joined together?)");
     }
+    if (c < 0x80) {
+      ++at;
+      continue;
+    }
+    const std::size_t length = invalid == std::string_view::npos ? utf8_sequence_length(text, at) : 0;
+    if (length == 0) {
+      if (invalid == std::string_view::npos) invalid = at;
+      ++at;  // keep looking for a NUL, lone CR or byte-order mark, which are reported first
+      continue;
+    }
+    at += length;
   }
-  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
-    return refuse(bad, "invalid-utf8", "this byte is not valid UTF-8: save the file as UTF-8");
+  if (invalid != std::string_view::npos) {
+    return refuse(invalid, "invalid-utf8", "this byte is not valid UTF-8: save the file as UTF-8");
   }
   return true;
 }

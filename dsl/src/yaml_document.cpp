@@ -221,7 +221,7 @@ std::optional<std::vector<YamlNode>> read_yaml(const SourceSet& sources, FileId 
   // yaml-cpp skips a leading byte-order mark without counting it; it is cut here and added back to
   // every offset, so positions on the first line stay right.
   const std::size_t base = source.text().rfind(byte_order_mark, 0) == 0 ? byte_order_mark.size() : 0;
-  std::istringstream stream(source.text().substr(base));
+  std::istringstream stream(std::string(source.text().substr(base)));
   TreeBuilder builder(source, file, diagnostics, echo, base);
   try {
     YAML::Parser parser(stream);

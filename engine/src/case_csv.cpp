@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <future>
+#include <iterator>
 #include <thread>
 #include <unordered_map>
 
@@ -26,6 +27,15 @@ struct IdHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 using PupilIndex = std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>>;
+
+// Pupil ids are short: compared in place, without a call to memcmp per attendance row.
+inline bool same_id(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 // One CSV file being read: its rows, its header, and its share of the error budget.
 class CsvFile {
@@ -116,7 +126,7 @@ public:
   // The next data row with as many cells as the header; rows with syntax problems are reported and skipped.
   bool row() {
     for (;;) {
-      if (stopped()) return false;
+      if (stopped() || reader_.position() >= end_) return false;
       CsvProblem problem;
       if (!reader_.next(cells_, problem)) return false;
       if (problem.found) {
@@ -138,6 +148,8 @@ public:
   std::string_view text() const { return source_.text(); }
   std::size_t position() const { return reader_.position(); }
   void seek(std::size_t position) { reader_.seek(position); }
+  /// Rows are read up to `end` (the start of a line), for reading part of a file.
+  void stop_at(std::size_t end) { end_ = end; }
   std::size_t width() const { return width_; }
   std::size_t column(std::size_t c) const { return columns_[c]; }
   const std::vector<CsvCell>& cells() const { return cells_; }
@@ -162,6 +174,7 @@ private:
   std::vector<std::size_t> columns_;
   std::size_t width_ = 0;
   std::size_t errors_ = 0;
+  std::size_t end_ = npos;
 };
 
 class CaseCsvReader {
@@ -180,7 +193,7 @@ public:
     if (records) utf8 = records->valid_text(sources) && utf8;
     if (attendance) utf8 = attendance->valid_text(sources) && utf8;
     if (!utf8) return {};
-    if (!read_pupils(pupils)) return {};  // without the pupils, other files' rows cannot be checked
+    if (!read_pupils(sources, pupils)) return {};  // without the pupils, other files' rows cannot be checked
     if (records) read_records(*records);
     if (attendance) read_attendance(*attendance);
     if (diagnostics_.has_errors()) return {};
@@ -189,53 +202,119 @@ public:
 
 private:
   // ---- pupils.csv
-  bool read_pupils(CsvFile& f) {
-    const std::vector<std::string> allowed = pupil_keys(vocabulary_);
-    if (!f.header(allowed, {"id"})) return false;
-    std::vector<std::size_t> attribute(allowed.size(), CsvFile::npos);
-    for (std::size_t c = 0; c < allowed.size(); ++c) {
-      if (auto a = attribute_index(vocabulary_, allowed[c])) attribute[c] = *a;
+  // Where pupils.csv's columns go: the attribute index of each allowed column, and the special ones.
+  struct PupilColumns {
+    std::vector<std::string> allowed;
+    std::vector<std::size_t> attribute;
+    std::size_t id = 0;  // pupil_keys lists `id` first
+    std::size_t upn = 0;
+    std::size_t name = 0;
+  };
+
+  PupilColumns pupil_columns() const {
+    PupilColumns c;
+    c.allowed = pupil_keys(vocabulary_);
+    c.attribute.assign(c.allowed.size(), CsvFile::npos);
+    for (std::size_t k = 0; k < c.allowed.size(); ++k) {
+      if (auto a = attribute_index(vocabulary_, c.allowed[k])) c.attribute[k] = *a;
     }
-    const std::size_t id_column = 0;  // pupil_keys lists `id` first
-    const std::size_t upn_column = allowed.size() - 2;
-    const std::size_t name_column = allowed.size() - 1;
+    c.upn = c.allowed.size() - 2;
+    c.name = c.allowed.size() - 1;
+    return c;
+  }
+
+  bool read_pupils(const dsl::SourceSet& sources, CsvFile& f) {
+    const PupilColumns columns = pupil_columns();
+    if (!f.header(columns.allowed, {"id"})) return false;
+    if (read_pupils_in_two(sources, f, columns)) return true;
     while (f.row()) {
-      const CsvCell& id = *f.cell(id_column);
-      if (id.text.empty()) {
-        f.error(id, "missing-field", "this row has no pupil id: every pupil needs an 'id', unique across the caseload");
-        continue;
-      }
-      Pupil pupil = new_pupil(vocabulary_, std::string(id.text));
-      pupil.origin = {f.id(), id.offset, id.offset + id.text.size()};
-      for (std::size_t c = 0; c < allowed.size(); ++c) {
-        const CsvCell* cell = f.cell(c);
-        if (cell == nullptr || cell->text.empty() || c == id_column) continue;
-        if (c == name_column) {
-          pupil.name = std::string(cell->text);
-        } else if (c == upn_column) {
-          // case-records.md §5; the message never repeats the UPN, which is personal data.
-          const UpnProblem problem = check_upn(cell->text);
-          if (problem != UpnProblem::none) {
-            f.error(*cell, "invalid-upn", "this UPN " + std::string(describe(problem)) +
-                                              ": copy it again from the school's records");
-          } else {
-            pupil.upn = std::string(cell->text);
-          }
-        } else {
-          const dsl::FieldSpec& spec = vocabulary_.pupil_attributes()[attribute[c]];
-          if (auto v = value(f, *cell, 0, cell->text, spec)) pupil.attributes[attribute[c]] = std::move(*v);
-        }
-      }
-      const auto [at, fresh] = index_.emplace(pupil.id(), pupils_.size());
+      std::optional<Pupil> pupil = pupil_row(f, columns);
+      if (!pupil) continue;
+      const auto [at, fresh] = index_.emplace(pupil->id(), pupils_.size());
       if (!fresh) {
         const auto first = pupils_[at->second].origin;
-        f.error(id, "duplicate-pupil", "this pupil id is used twice in " + f.name() + " (line " +
-                                           std::to_string(line_of(f, first.begin)) + "): each pupil appears once");
+        f.error(*f.cell(columns.id), "duplicate-pupil",
+                "this pupil id is used twice in " + f.name() + " (line " + std::to_string(line_of(f, first.begin)) +
+                    "): each pupil appears once");
         continue;
       }
-      pupils_.push_back(std::move(pupil));
+      pupils_.push_back(std::move(*pupil));
     }
     return !f.failed();
+  }
+
+  // The pupil of the current row; nothing (with an error) when it has no id. Touches no member, so two
+  // threads may read rows side by side.
+  std::optional<Pupil> pupil_row(CsvFile& f, const PupilColumns& columns) const {
+    const CsvCell& id = *f.cell(columns.id);
+    if (id.text.empty()) {
+      f.error(id, "missing-field", "this row has no pupil id: every pupil needs an 'id', unique across the caseload");
+      return std::nullopt;
+    }
+    Pupil pupil = new_pupil(vocabulary_, std::string(id.text));
+    pupil.origin = {f.id(), id.offset, id.offset + id.text.size()};
+    for (std::size_t c = 0; c < columns.allowed.size(); ++c) {
+      const CsvCell* cell = f.cell(c);
+      if (cell == nullptr || cell->text.empty() || c == columns.id) continue;
+      if (c == columns.name) {
+        pupil.name = std::string(cell->text);
+      } else if (c == columns.upn) {
+        // case-records.md §5; the message never repeats the UPN, which is personal data.
+        const UpnProblem problem = check_upn(cell->text);
+        if (problem != UpnProblem::none) {
+          f.error(*cell, "invalid-upn", "this UPN " + std::string(describe(problem)) +
+                                            ": copy it again from the school's records");
+        } else {
+          pupil.upn = std::string(cell->text);
+        }
+      } else {
+        const dsl::FieldSpec& spec = vocabulary_.pupil_attributes()[columns.attribute[c]];
+        if (auto v = value(f, *cell, 0, cell->text, spec)) pupil.attributes[columns.attribute[c]] = std::move(*v);
+      }
+    }
+    return pupil;
+  }
+
+  // A large pupils.csv is read on both cores: the second half (from a line start) on another thread,
+  // each half quietly. Any problem in either half, or a pupil id used twice, and nothing is kept: the
+  // caller reads the file again in one pass, so every diagnostic is exactly as it would be.
+  bool read_pupils_in_two(const dsl::SourceSet& sources, CsvFile& f, const PupilColumns& columns) {
+    const std::size_t start = f.position();
+    const std::string_view text = f.text();
+    if (text.size() - start < (1u << 20) || std::thread::hardware_concurrency() < 2 || f.failed()) return false;
+    const std::size_t middle = text.find('\n', start + (text.size() - start) / 2);
+    if (middle == std::string_view::npos || middle + 1 >= text.size()) return false;
+    const auto read_part = [&](std::size_t from, std::size_t to, std::vector<Pupil>& into) {
+      dsl::Diagnostics quiet;
+      CsvFile part(sources, f.id(), quiet);
+      if (!part.header(columns.allowed, {"id"})) return false;
+      part.seek(from);
+      part.stop_at(to);
+      into.reserve((to - from) / 64);
+      while (part.row()) {
+        std::optional<Pupil> pupil = pupil_row(part, columns);
+        if (pupil) into.push_back(std::move(*pupil));
+      }
+      return !part.failed() && part.position() >= to;
+    };
+    std::vector<Pupil> second;
+    auto reading = std::async(std::launch::async, [&] { return read_part(middle + 1, text.size(), second); });
+    std::vector<Pupil> first;
+    bool ok = read_part(start, middle + 1, first);
+    ok = reading.get() && ok;
+    if (ok) {
+      first.reserve(first.size() + second.size());
+      std::move(second.begin(), second.end(), std::back_inserter(first));
+      index_.reserve(first.size());
+      for (std::size_t i = 0; ok && i < first.size(); ++i) ok = index_.emplace(first[i].id(), i).second;
+    }
+    if (!ok) {
+      index_.clear();
+      return false;
+    }
+    pupils_ = std::move(first);
+    f.seek(text.size());
+    return true;
   }
 
   std::size_t line_of(const CsvFile&, std::size_t offset) const {
@@ -248,7 +327,7 @@ public:
 private:
   // A typed value from part of a cell (`part` starts at character `at` of the cell's text).
   std::optional<FieldValue> value(CsvFile& f, const CsvCell& cell, std::size_t at, std::string_view part,
-                                  const dsl::FieldSpec& spec) {
+                                  const dsl::FieldSpec& spec) const {
     if (spec.type == dsl::FieldType::date_list) {
       // case-records.md §4: date lists are joined with `|`.
       DateList dates;
@@ -575,28 +654,31 @@ private:
         pos += 2;
         continue;
       }
-      const void* nl = std::memchr(data + pos, '\n', n - pos);
-      const std::size_t end = nl == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(nl) - data);
-      std::size_t line_end = end;
-      if (line_end > pos && data[line_end - 1] == '\r') --line_end;
-      const std::string_view line(data + pos, line_end - pos);
-      if (line.find('"') != std::string_view::npos || f.width() != cells.size()) return false;
+      // One scan of the row: its commas, its end, and any quote (which sends the file to the full reader).
+      if (f.width() != cells.size()) return false;
       std::size_t cell = 0;
-      std::size_t start = 0;
-      for (;;) {
-        const std::size_t comma = line.find(',', start);
-        if (cell == cells.size()) return false;  // more cells than the header names
-        cells[cell++] = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
+      std::size_t start = pos;
+      std::size_t scan = pos;
+      for (; scan < n; ++scan) {
+        const char c = data[scan];
+        if (c == '\n') break;
+        if (c == '"') return false;
+        if (c == ',') {
+          if (cell + 1 == cells.size()) return false;  // more cells than the header names
+          cells[cell++] = std::string_view(data + start, scan - start);
+          start = scan + 1;
+        }
       }
-      if (cell != cells.size()) return false;
-      pos = nl == nullptr ? n : end + 1;
+      std::size_t line_end = scan;
+      if (line_end > start && data[line_end - 1] == '\r') --line_end;
+      if (cell + 1 != cells.size()) return false;
+      cells[cell] = std::string_view(data + start, line_end - start);
+      pos = scan == n ? n : scan + 1;
 
       const std::string_view id = cells[column[0]];
-      if (last_index == pupils_.size() || id != last_id) {
+      if (last_index == pupils_.size() || !same_id(id, last_id)) {
         std::size_t index = last_index == pupils_.size() ? 0 : last_index + 1;
-        if (index >= pupils_.size() || pupils_[index].id() != id) {
+        if (index >= pupils_.size() || !same_id(pupils_[index].id(), id)) {
           const auto at = index_.find(id);
           if (at == index_.end()) return false;
           index = at->second;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -15,28 +16,47 @@ CaseLoader::CaseLoader(const dsl::Vocabulary& vocabulary) : vocabulary_(vocabula
 
 bool CaseLoader::accept(std::vector<Pupil>& pupils, const dsl::SourceSet& sources, dsl::Diagnostics& local,
                         dsl::Diagnostics& diagnostics) {
-  // Pupil ids are unique across the whole load (case-records.md §1), within this file and with earlier ones.
+  // Pupil ids are unique across the whole load (case-records.md §1), within this file and with earlier
+  // ones. Sorted ids rather than hash tables: a roll of 250,000 pupils is checked without a node each.
   if (!local.has_errors()) {
-    std::unordered_map<std::string, dsl::SourceRange> here;
-    for (const Pupil& p : pupils) {
-      const dsl::SourceRange* first = nullptr;
-      if (const auto at = ids_.find(p.id()); at != ids_.end()) first = &at->second;
-      const auto [at, fresh] = here.emplace(p.id(), p.origin);
-      if (fresh && first == nullptr) continue;
-      const dsl::SourceRange where = first != nullptr ? *first : at->second;
-      const dsl::SourceFile& file = sources.file(where.file);
-      local.error(p.origin, "duplicate-pupil",
+    std::vector<std::pair<std::string_view, std::size_t>> order;  // (id, index in this batch)
+    order.reserve(pupils.size());
+    for (std::size_t i = 0; i < pupils.size(); ++i) order.emplace_back(pupils[i].id(), i);
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // For each pupil whose id was seen before: where it was first written (an earlier file wins).
+    std::vector<std::optional<dsl::SourceRange>> clash(pupils.size());
+    std::size_t group = 0;  // where the run of equal ids that order[k] belongs to starts
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      if (k > 0 && order[k - 1].first != order[k].first) group = k;
+      const auto earlier = std::lower_bound(ids_.begin(), ids_.end(), order[k].first,
+                                            [](const auto& known, std::string_view id) { return known.first < id; });
+      if (earlier != ids_.end() && earlier->first == order[k].first) {
+        clash[order[k].second] = earlier->second;
+      } else if (group < k) {
+        clash[order[k].second] = pupils[order[group].second].origin;
+      }
+    }
+    for (std::size_t i = 0; i < pupils.size(); ++i) {
+      if (!clash[i]) continue;
+      const dsl::SourceFile& file = sources.file(clash[i]->file);
+      local.error(pupils[i].origin, "duplicate-pupil",
                   "this pupil id is already used (" + file.path() + ", line " +
-                      std::to_string(file.position(where.begin).line) + "): each pupil appears once in a load");
+                      std::to_string(file.position(clash[i]->begin).line) + "): each pupil appears once in a load");
     }
   }
   diagnostics.append(local);
   if (local.has_errors()) return false;
+  const std::size_t known = ids_.size();
+  ids_.reserve(known + pupils.size());
+  pupils_.reserve(pupils_.size() + pupils.size());
   for (Pupil& p : pupils) {
     std::sort(p.records.begin(), p.records.end(), record_before);
-    ids_.emplace(p.id(), p.origin);
+    ids_.emplace_back(p.id(), p.origin);
     pupils_.push_back(std::move(p));
   }
+  const auto by_id = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::sort(ids_.begin() + static_cast<std::ptrdiff_t>(known), ids_.end(), by_id);
+  std::inplace_merge(ids_.begin(), ids_.begin() + static_cast<std::ptrdiff_t>(known), ids_.end(), by_id);
   return true;
 }
 
@@ -156,7 +176,9 @@ Caseload CaseLoader::finish() {
   out.pupils = std::move(pupils_);
   pupils_.clear();
   ids_.clear();
-  std::sort(out.pupils.begin(), out.pupils.end(), [](const Pupil& a, const Pupil& b) { return a.id() < b.id(); });
+  const auto by_id = [](const Pupil& a, const Pupil& b) { return a.id() < b.id(); };
+  // Exports usually list pupils in id order already; moving 250,000 pupils about to check costs more.
+  if (!std::is_sorted(out.pupils.begin(), out.pupils.end(), by_id)) std::sort(out.pupils.begin(), out.pupils.end(), by_id);
   return out;
 }
 

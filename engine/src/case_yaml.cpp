@@ -335,7 +335,7 @@ private:
   // the text (quotes, escapes, line folding), so walk the source matching each significant character;
   // fall back to the start of the value.
   std::size_t marks_offset(const YamlNode& node, std::size_t index) const {
-    const std::string& text = source_.text();
+    const std::string_view text = source_.text();
     const std::string& value = node.value;
     std::size_t j = node.offset;
     if (j < text.size() && (text[j] == '\'' || text[j] == '"')) ++j;

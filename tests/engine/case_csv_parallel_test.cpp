@@ -89,5 +89,58 @@ TEST(CaseCsvParallel, AProblemInTheSecondHalfIsReportedAsByOnePass) {
       << twice.diagnostics;
 }
 
+// A pupils.csv of more than 1 MiB is read in two halves too: 40,000 rows of about 30 bytes.
+constexpr int big_roll = 40000;
+
+std::string big_pupils_csv(const std::string& extra = {}) {
+  std::string out = "id,school,looked_after\n";
+  for (int i = 0; i < big_roll; ++i) {
+    // Pupil i is looked after when i % 3 == 0; schools cycle through 7.
+    out += pupil_id(i) + ",School number " + std::to_string(i % 7) + "," + (i % 3 == 0 ? "true" : "false") + "\n";
+  }
+  return out + extra;
+}
+
+TEST(CaseCsvParallel, ALargePupilsFileGivesThePupilsOfOnePass) {
+  const std::string pupils = big_pupils_csv();
+  ASSERT_GT(pupils.size(), 1u << 20);
+  const auto loaded = testing::load_csv(pupils);
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  ASSERT_EQ(loaded.caseload.pupils.size(), static_cast<std::size_t>(big_roll));
+  const dsl::Vocabulary& vocabulary = testing::england();
+  const auto index_of = [&](const std::string& name) {
+    const auto& attributes = vocabulary.pupil_attributes();
+    for (std::size_t a = 0; a < attributes.size(); ++a) {
+      if (attributes[a].name == name) return a;
+    }
+    ADD_FAILURE() << "no attribute " << name;
+    return std::size_t{0};
+  };
+  const std::size_t school = index_of("school");
+  const std::size_t looked_after = index_of("looked_after");
+  for (const int i : {0, 1, 19999, 20000, 20001, 39999}) {
+    const Pupil* p = loaded.caseload.find(pupil_id(i));
+    ASSERT_NE(p, nullptr) << i;
+    EXPECT_EQ(std::get<std::string>(p->attributes[school]), "School number " + std::to_string(i % 7)) << i;
+    EXPECT_EQ(std::get<bool>(p->attributes[looked_after]), i % 3 == 0) << i;
+  }
+}
+
+TEST(CaseCsvParallel, APupilUsedTwiceAcrossTheHalvesIsReportedAsByOnePass) {
+  // Pupil 3 again at the end (second half): line 1 is the header, 40,000 rows follow, so line 40,002.
+  const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(3) + ",School X,false\n"));
+  EXPECT_FALSE(loaded.ok);
+  EXPECT_EQ(loaded.diagnostics.substr(0, loaded.diagnostics.find('\n')),
+            "pupils.csv:40002:1: error: this pupil id is used twice in pupils.csv (line 5): each pupil appears once "
+            "[duplicate-pupil]");
+}
+
+TEST(CaseCsvParallel, AProblemInEitherHalfOfPupilsIsReportedAsByOnePass) {
+  // A bad boolean in the last row (line 40,002; "P-140007,School X," is 18 bytes: column 19).
+  const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(40007) + ",School X,maybe\n"));
+  EXPECT_FALSE(loaded.ok);
+  EXPECT_NE(loaded.diagnostics.find("pupils.csv:40002:19: error:"), std::string::npos) << loaded.diagnostics;
+}
+
 }  // namespace
 }  // namespace waymark::engine

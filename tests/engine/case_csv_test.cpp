@@ -100,6 +100,28 @@ TEST(CaseCsv, RejectsInvalidUtf8WithItsPosition) {
             "pupils.csv:2:8: error: this byte is not valid UTF-8: save the file as UTF-8 [invalid-utf8]");
 }
 
+TEST(CaseCsv, TheTextCheckReportsANulOrLoneCrBeforeBadUtf8WhereverEachIs) {
+  // The text check scans eight bytes at a time; a NUL, a lone CR or an inner byte-order mark is
+  // reported before bad UTF-8 even when the bad byte comes first. "id,school\n" is line 1; on line 2
+  // "P-1,Caf" is 7 bytes, so \xC3 (not followed by a continuation byte) is column 8.
+  const auto nul = testing::load_csv(std::string("id,school\nP-1,Caf\xC3\nP-2,School A\nP-3,B\0C\n", 38));
+  EXPECT_EQ(first_line(nul.diagnostics),
+            "pupils.csv:4:6: error: a NUL byte: this is not a text file, or it was damaged; save it again as UTF-8 "
+            "text [nul-byte]");
+  const auto lone_cr = testing::load_csv("id,school\nP-1,Caf\xC3\nP-2,School A 1234567\rP-3,B\n");
+  EXPECT_EQ(first_line(lone_cr.diagnostics),
+            "pupils.csv:3:21: error: a line ends with CR alone: save the file with LF or CRLF line ends [line-ends]");
+  // "P-2,School A 1234567" is 20 characters: the lone CR is column 21.
+  const auto crlf = testing::load_csv("id,school\r\nP-1,School ABCDEFGH\r\nP-2,\xEF\xBB\xBFX\r\n");
+  EXPECT_EQ(first_line(crlf.diagnostics),
+            "pupils.csv:3:5: error: a byte-order mark (U+FEFF) inside the file, where it is invisible: delete it "
+            "(files joined together?) [byte-order-mark]");
+  // "P-1," 4 + "School " 7 + 16 letters = 27 characters: \xFF is column 28.
+  const auto only_bad = testing::load_csv("id,school\nP-1,School ABCDEFGHIJKLMNOP\xFF\n");
+  EXPECT_EQ(first_line(only_bad.diagnostics),
+            "pupils.csv:2:28: error: this byte is not valid UTF-8: save the file as UTF-8 [invalid-utf8]");
+}
+
 TEST(CaseCsv, AnEmptyOptionalFileIsAbsentButAnEmptyPupilsFileIsAnError) {
   const auto loaded = testing::load_csv("");
   EXPECT_FALSE(loaded.ok);

@@ -35,13 +35,38 @@ struct LineColumn {
   std::size_t column = 1;
 };
 
+/// Bytes of a large file in pages of their own, not zero-filled
+/// before the file is read into them: a 300 MB attendance export costs one copy, not three passes.
+class PageBuffer {
+public:
+  PageBuffer() = default;
+  /// Room for `size` bytes, or an empty buffer when the memory cannot be had.
+  explicit PageBuffer(std::size_t size);
+  PageBuffer(PageBuffer&& other) noexcept;
+  PageBuffer& operator=(PageBuffer&& other) noexcept;
+  PageBuffer(const PageBuffer&) = delete;
+  PageBuffer& operator=(const PageBuffer&) = delete;
+  ~PageBuffer();
+
+  char* data() const { return data_; }
+  std::size_t capacity() const { return capacity_; }
+
+private:
+  char* data_ = nullptr;
+  std::size_t capacity_ = 0;
+};
+
 /// One file's text as read, named by the path the user gave.
 class SourceFile {
 public:
   SourceFile(std::string path, std::string text, bool personal = false);
+  /// The first `size` bytes of `pages`.
+  SourceFile(std::string path, PageBuffer pages, std::size_t size, bool personal = false);
+  SourceFile(const SourceFile&) = delete;  // text_ views its own storage
+  SourceFile& operator=(const SourceFile&) = delete;
 
   const std::string& path() const { return path_; }
-  const std::string& text() const { return text_; }
+  std::string_view text() const { return text_; }
   /// Line and column of a byte offset (an offset past the end maps to the end).
   LineColumn position(std::size_t offset) const;
   /// The text of a 1-based line, without its line break.
@@ -56,7 +81,9 @@ public:
 private:
   void index_lines() const;
   std::string path_;
-  std::string text_;
+  std::string owned_;  // the text, unless it is in pages_
+  PageBuffer pages_;
+  std::string_view text_;
   bool personal_ = false;
   mutable std::vector<std::size_t> line_starts_;  // built on first use: most files never need it
 };
@@ -65,6 +92,7 @@ private:
 class SourceSet {
 public:
   FileId add(std::string path, std::string text, bool personal = false);
+  FileId add(std::string path, PageBuffer pages, std::size_t size, bool personal = false);
   const SourceFile& file(FileId id) const { return *files_.at(id); }
   std::size_t size() const { return files_.size(); }
 

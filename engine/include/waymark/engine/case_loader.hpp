@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "waymark/dsl/diagnostic.hpp"
@@ -52,7 +52,7 @@ private:
   const dsl::Vocabulary& vocabulary_;
   AttendanceCodes codes_;
   std::vector<Pupil> pupils_;
-  std::unordered_map<std::string, dsl::SourceRange> ids_;  // every accepted pupil id -> where it was written
+  std::vector<std::pair<std::string, dsl::SourceRange>> ids_;  // every accepted pupil id and where it was written, by id
 };
 
 }  // namespace waymark::engine
