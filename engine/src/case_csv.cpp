@@ -148,6 +148,7 @@ public:
   std::string_view text() const { return source_.text(); }
   std::size_t position() const { return reader_.position(); }
   void seek(std::size_t position) { reader_.seek(position); }
+  dsl::Diagnostics& diagnostics() { return diagnostics_; }
   /// Rows are read up to `end` (the start of a line), for reading part of a file.
   void stop_at(std::size_t end) { end_ = end; }
   std::size_t width() const { return width_; }
@@ -194,8 +195,12 @@ public:
     if (attendance) utf8 = attendance->valid_text(sources) && utf8;
     if (!utf8) return {};
     if (!read_pupils(sources, pupils)) return {};  // without the pupils, other files' rows cannot be checked
-    if (records) read_records(*records);
-    if (attendance) read_attendance(*attendance);
+    if (records && attendance && attendance->text().size() >= (1u << 20) && std::thread::hardware_concurrency() >= 2) {
+      read_records_beside_attendance(sources, *records_file, *attendance_file);
+    } else {
+      if (records) read_records(*records);
+      if (attendance) read_attendance(*attendance);
+    }
     if (diagnostics_.has_errors()) return {};
     return std::move(pupils_);
   }
@@ -457,7 +462,7 @@ private:
     }
     // case-records.md §2.1: `about` names another record of the same pupil, in any row.
     for (const Pupil& p : pupils_) {
-      if (const auto it = links_.find(p.id()); it != links_.end()) check_about_links(p, it->second, diagnostics_);
+      if (const auto it = links_.find(p.id()); it != links_.end()) check_about_links(p, it->second, f.diagnostics());
     }
     // Record ids are unique within a pupil: find repeats once all rows are in.
     for (Pupil& p : pupils_) {
@@ -547,17 +552,47 @@ private:
   // ---- attendance.csv
   enum AttendanceColumn : std::size_t { a_pupil, a_date, a_am, a_pm };
 
+  // records.csv and attendance.csv fill different parts of each pupil, so a large export's records are
+  // read on another thread while the attendance is read here. Each file reports into diagnostics of
+  // its own, appended afterwards records first, so the messages are those of one pass. Only the
+  // attendance file's single pass (after a problem) shares find_pupil() with the records, so it waits.
+  void read_records_beside_attendance(const dsl::SourceSet& sources, dsl::FileId records_file,
+                                      dsl::FileId attendance_file) {
+    dsl::Diagnostics records_found;
+    dsl::Diagnostics attendance_found;
+    CsvFile records(sources, records_file, records_found);
+    CsvFile attendance(sources, attendance_file, attendance_found);
+    auto reading = std::async(std::launch::async, [&] { read_records(records); });
+    const auto columns = attendance_header(attendance);
+    const bool quick = columns && read_attendance_in_two(attendance, *columns);
+    reading.get();
+    if (columns && !quick) read_attendance_rows(attendance, *columns);
+    for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
+    diagnostics_.append(records_found);
+    diagnostics_.append(attendance_found);
+  }
+
+  // The attendance header's pupil, date, am and pm columns; nothing (reported) when it is wrong.
+  static std::optional<std::array<std::size_t, 4>> attendance_header(CsvFile& f) {
+    if (!f.header({"pupil_id", "date", "am", "pm"}, {"pupil_id", "date", "am", "pm"})) return std::nullopt;
+    return std::array<std::size_t, 4>{f.column(a_pupil), f.column(a_date), f.column(a_am), f.column(a_pm)};
+  }
+
   void read_attendance(CsvFile& f) {
+    const auto columns = attendance_header(f);
+    if (!columns) return;
+    if (!read_attendance_in_two(f, *columns)) read_attendance_rows(f, *columns);
+    // Spans grew by doubling; a whole roll stays in memory while rules run, so give the slack back.
+    for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
+  }
+
+  // The single pass over attendance rows, reporting every problem.
+  void read_attendance_rows(CsvFile& f, const std::array<std::size_t, 4>& columns) {
     last_pupil_ = nullptr;
-    if (!f.header({"pupil_id", "date", "am", "pm"}, {"pupil_id", "date", "am", "pm"})) return;
-    const std::size_t pupil_column = f.column(a_pupil);
-    const std::size_t date_column = f.column(a_date);
-    const std::size_t am_column = f.column(a_am);
-    const std::size_t pm_column = f.column(a_pm);
-    if (read_attendance_in_two(f, {pupil_column, date_column, am_column, pm_column})) {
-      for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
-      return;
-    }
+    const std::size_t pupil_column = columns[0];
+    const std::size_t date_column = columns[1];
+    const std::size_t am_column = columns[2];
+    const std::size_t pm_column = columns[3];
     std::string_view last_date_text;
     dsl::Date last_date;
     while (f.row()) {
@@ -602,8 +637,6 @@ private:
       if (!ok) continue;
       place(f, date_cell, *pupil, day, sessions);
     }
-    // Spans grew by doubling; a whole roll stays in memory while rules run, so give the slack back.
-    for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
   }
 
   // ---- attendance.csv on two cores

@@ -89,6 +89,36 @@ TEST(CaseCsvParallel, AProblemInTheSecondHalfIsReportedAsByOnePass) {
       << twice.diagnostics;
 }
 
+// With a large attendance.csv, records.csv is read on another thread at the same time.
+TEST(CaseCsvParallel, RecordsReadBesideALargeAttendanceFileAreAllKept) {
+  const std::string records = "pupil_id,kind,id,date,start,end,fields\n" + pupil_id(7) +
+                              ",suspension,S-1,,2025-09-08,2025-09-09,days=2;reason=x\n" + pupil_id(1999) +
+                              ",meeting,M-1,2025-09-10,,,type=pep\n";
+  const auto loaded = testing::load_csv(pupils_csv(), records, attendance_csv());
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  const Pupil* seven = loaded.caseload.find(pupil_id(7));
+  const Pupil* last = loaded.caseload.find(pupil_id(1999));
+  ASSERT_NE(seven, nullptr);
+  ASSERT_NE(last, nullptr);
+  ASSERT_EQ(seven->records.size(), 1u);
+  EXPECT_EQ(seven->records[0].id(), "S-1");
+  ASSERT_EQ(last->records.size(), 1u);
+  EXPECT_EQ(last->records[0].id(), "M-1");
+  EXPECT_EQ(seven->attendance.sessions.size(), 60u);
+}
+
+TEST(CaseCsvParallel, ProblemsInRecordsAndAttendanceAreBothReportedInFileOrder) {
+  // records.csv line 2: "P-100003," is 9 characters, so the kind starts at column 10.
+  const std::string records = "pupil_id,kind,id,date,start,end,fields\n" + pupil_id(3) + ",suspenshun,S-1,,2025-09-08,,\n";
+  const auto loaded = testing::load_csv(pupils_csv(), records, attendance_csv(pupil_id(5) + ",2025-10-01,/,QQ\n"));
+  EXPECT_FALSE(loaded.ok);
+  const std::size_t record_error = loaded.diagnostics.find("records.csv:2:10: error: unknown record kind");
+  const std::size_t mark_error = loaded.diagnostics.find("attendance.csv:60002:23: error:");
+  EXPECT_NE(record_error, std::string::npos) << loaded.diagnostics;
+  EXPECT_NE(mark_error, std::string::npos) << loaded.diagnostics;
+  EXPECT_LT(record_error, mark_error);
+}
+
 // A pupils.csv of more than 1 MiB is read in two halves too: 40,000 rows of about 30 bytes.
 constexpr int big_roll = 40000;
 
