@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <iterator>
 
@@ -36,12 +37,15 @@ struct RunOptions {
 // (those with flags or due entries), HTML all of theirs (timelines).
 enum class Keep { none, names, shown, all };
 
+// What is done with each slice's results before they join the run (storing them); false to stop.
+using SliceDone = std::function<bool(std::vector<engine::PupilResult>&)>;
+
 // Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads.
 // A roll's case data and its results are then never all in memory at once (a 250,000-pupil LA run
 // stayed above 1 GB). Each pupil's result depends on that pupil alone, so the run is the same.
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, engine::Caseload& caseload,
                                                     const engine::EvaluateOptions& options, Keep keep,
-                                                    dsl::Diagnostics& diagnostics) {
+                                                    const SliceDone& after_slice, dsl::Diagnostics& diagnostics) {
   constexpr std::size_t slice = 16384;
   const std::size_t total = caseload.pupils.size();
   std::optional<engine::RunResult> run;
@@ -56,7 +60,7 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
       sliced.progress = [&](std::size_t done, std::size_t) { options.progress(from + done, total); };
     }
     std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
-    if (!r) return std::nullopt;
+    if (!r || (after_slice && !after_slice(r->pupils))) return std::nullopt;
     for (std::size_t i = 0; i < r->pupils.size(); ++i) {
       if (keep == Keep::none || (keep != Keep::all && r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
       engine::Pupil& pupil = kept.emplace_back(std::move(part.pupils[i]));
@@ -132,11 +136,30 @@ int run_run(const RunOptions& options) {
                     : options.format == "html" ? Keep::shown
                     : options.format == "text" ? Keep::names
                                                : Keep::none;
-  std::optional<engine::RunResult> run = evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, diagnostics);
+  // With --db each slice is stored as soon as it is evaluated; explanations no report reads are then
+  // dropped, so a roll's explanations are never all in memory (docs/performance.md).
+  std::unique_ptr<store::RunWriter> writer;
+  SliceDone store_slice;
+  if (db) {
+    writer = begin_store_run(*db, *as_of, ready->compiled->identity(), options.pupils, started, diagnostics);
+    if (!writer) return fail();
+    const bool reads_explanations = options.format == "html" || options.explain;
+    store_slice = [&](std::vector<engine::PupilResult>& pupils) {
+      if (!writer->add(pupils, diagnostics)) return false;
+      if (!reads_explanations) {
+        for (engine::PupilResult& p : pupils) {
+          for (engine::Flag& f : p.flags) f.explanation = {};
+        }
+      }
+      return true;
+    };
+  }
+  std::optional<engine::RunResult> run =
+      evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, store_slice, diagnostics);
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
-  progress.clear();  // save_store_run says where the run went
-  if (db && !save_store_run(*db, *run, options.pupils, started, diagnostics)) return fail();
+  progress.clear();  // finish_store_run says where the run went
+  if (writer && !finish_store_run(*db, *writer, diagnostics)) return fail();
   if (!diagnostics.empty()) print_diagnostics(std::cerr, diagnostics, sources, false);
 
   ReportOptions report;

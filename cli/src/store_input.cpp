@@ -36,11 +36,16 @@ std::unique_ptr<StoreInput> read_store_input(const std::string& db, store::OpenM
   return input;
 }
 
-bool save_store_run(StoreInput& input, const engine::RunResult& run, const std::vector<std::string>& pupils,
-                    const std::string& started, dsl::Diagnostics& diagnostics) {
+std::unique_ptr<store::RunWriter> begin_store_run(StoreInput& input, dsl::Date as_of, const engine::PackIdentity& pack,
+                                                  const std::vector<std::string>& pupils, const std::string& started,
+                                                  dsl::Diagnostics& diagnostics) {
   std::optional<std::vector<std::string>> selection;
   if (!pupils.empty()) selection = pupils;
-  const auto saved = input.store->save_run(run, input.stored, selection, started, diagnostics);
+  return input.store->begin_run(as_of, pack, input.stored, selection, started, diagnostics);
+}
+
+bool finish_store_run(StoreInput& input, store::RunWriter& writer, dsl::Diagnostics& diagnostics) {
+  const auto saved = writer.finish(diagnostics);
   if (!saved) return false;
   std::int64_t first = 0;
   std::int64_t last = 0;

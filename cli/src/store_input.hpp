@@ -31,9 +31,13 @@ std::unique_ptr<StoreInput> read_store_input(const std::string& db, store::OpenM
                                              const dsl::Vocabulary& vocabulary, const std::vector<std::string>& pupils,
                                              dsl::Diagnostics& diagnostics);
 
-/// Stores a run made from `input` and tells the user (on stderr) where it went; false on failure.
-bool save_store_run(StoreInput& input, const engine::RunResult& run, const std::vector<std::string>& pupils,
-                    const std::string& started, dsl::Diagnostics& diagnostics);
+/// Starts storing a run made from `input` (`pupils`: the selection, if any); null on failure.
+std::unique_ptr<store::RunWriter> begin_store_run(StoreInput& input, dsl::Date as_of, const engine::PackIdentity& pack,
+                                                  const std::vector<std::string>& pupils, const std::string& started,
+                                                  dsl::Diagnostics& diagnostics);
+
+/// Completes a run stored slice by slice and tells the user (on stderr) where it went; false on failure.
+bool finish_store_run(StoreInput& input, store::RunWriter& writer, dsl::Diagnostics& diagnostics);
 
 /// `waymark explain --db FILE --flag ID`: prints the stored explanation; returns the exit code.
 int explain_stored_flag(const std::string& db, const std::string& flag);

@@ -118,6 +118,8 @@ std::string now_utc();
 /// `sha256:...` of some bytes (the files an import read are recorded with theirs).
 std::string content_digest(std::string_view bytes);
 
+class RunWriter;
+
 /// An open database. Each writing call is one transaction (BEGIN IMMEDIATE, so concurrent writers
 /// wait their turn): it happens entirely or not at all. Failures are diagnostics naming the file.
 class Store {
@@ -146,6 +148,12 @@ public:
   std::optional<SavedRun> save_run(const engine::RunResult& result, const StoredCaseload& inputs,
                                     const std::optional<std::vector<std::string>>& selection,
                                     const std::string& started, dsl::Diagnostics& diagnostics);
+
+  /// Starts storing a run over `inputs` a slice of pupils at a time (RunWriter), so that a whole roll's
+  /// flags and explanations need never be in memory together. Holds the write lock until finished.
+  std::unique_ptr<RunWriter> begin_run(dsl::Date as_of, const engine::PackIdentity& pack, const StoredCaseload& inputs,
+                                       const std::optional<std::vector<std::string>>& selection,
+                                       const std::string& started, dsl::Diagnostics& diagnostics);
 
   /// A stored run, exactly as it was stored.
   std::optional<StoredRun> load_run(std::int64_t run, dsl::Diagnostics& diagnostics);
@@ -212,6 +220,27 @@ public:
 
 private:
   explicit Store(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+/// A run being stored (Store::begin_run): the results of each slice of pupils go on the hash chain as
+/// they are added; the run's own row, with its counts and pupils digest, is chained last by finish().
+/// One transaction throughout: a writer destroyed unfinished, or one whose add failed, stores nothing.
+class RunWriter {
+public:
+  struct State;
+  explicit RunWriter(std::unique_ptr<State> state);
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+  ~RunWriter();
+
+  /// Stores these pupils' results (pupils in id order, slice after slice, each read from the store);
+  /// false, with a diagnostic, when it cannot (the run is then abandoned).
+  bool add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnostics& diagnostics);
+  /// Completes and commits the run: its header and every flag's id, aligned with the pupils added.
+  std::optional<SavedRun> finish(dsl::Diagnostics& diagnostics);
+
+private:
   std::unique_ptr<State> state_;
 };
 

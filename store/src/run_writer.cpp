@@ -1,0 +1,249 @@
+// Storing a run a slice of pupils at a time (docs/store.md, docs/performance.md). A 250,000-pupil LA
+// run raises some 330,000 flags, each with an explanation tree; held together until the end they
+// took more memory than the caseload itself. Here each slice's rows are built, hashed and inserted as
+// the slice is evaluated. The run's row is inserted first (its id is every row's run_id) and chained
+// last, once its counts and pupils digest are known; verify reads chain entries in any order.
+
+#include <future>
+#include <map>
+
+#include "chain.hpp"
+#include "json_text.hpp"
+#include "result_codec.hpp"
+#include "store_state.hpp"
+#include "waymark/store/store.hpp"
+
+namespace waymark::store {
+
+using detail::ChainWriter;
+using detail::Connection;
+using detail::SqlError;
+using detail::SqlValue;
+using detail::Statement;
+using detail::Transaction;
+
+struct RunWriter::State {
+  State(Store::State& store_state, const StoredCaseload& inputs)
+      : store(store_state),
+        c(*store_state.connection),
+        transaction(c, Transaction::Kind::immediate),
+        chain(c),
+        insert_pupil(c, "INSERT INTO run_pupils (run_id, pupil_id, version_id, current_tier, suggested_tier) "
+                        "VALUES (?, ?, ?, ?, ?)"),
+        insert_flag(c, detail::insert_sql_with_id(detail::chained_table("flags"))),
+        insert_due(c, detail::insert_sql_with_id(detail::chained_table("due"))) {
+    for (std::size_t i = 0; i < inputs.pupil_ids.size() && i < inputs.versions.size(); ++i) {
+      version_of.emplace(inputs.pupil_ids[i], inputs.versions[i]);
+    }
+    pupils_digest.frame_text("waymark-run-pupils-v1");
+  }
+
+  Store::State& store;
+  Connection& c;
+  Transaction transaction;  // declared first: destroyed last, rolling back an unfinished run
+  ChainWriter chain;
+  Statement insert_pupil;
+  Statement insert_flag;
+  Statement insert_due;
+  std::map<std::string, std::int64_t, std::less<>> version_of;
+  detail::Sha256 pupils_digest;
+  SavedRun out;
+  std::int64_t next_flag = 0;  // the ids SQLite would give (max + 1: this transaction holds the write lock)
+  std::int64_t next_due = 0;
+  bool failed = false;
+};
+
+namespace {
+
+SqlValue text(std::string v) { return SqlValue(std::move(v)); }
+SqlValue integer(std::int64_t v) { return SqlValue(v); }
+SqlValue optional_integer(std::optional<std::int64_t> v) { return v ? SqlValue(*v) : SqlValue(); }
+
+std::int64_t next_id(Connection& c, const char* table) {
+  Statement max(c, std::string("SELECT coalesce(max(id), 0) FROM ") + table);
+  max.step();
+  return max.integer(0) + 1;
+}
+
+struct Prepared {
+  std::vector<SqlValue> values;
+  detail::RowHash hash;
+};
+
+// The flag rows, then the due rows, of pupils [from, to), in insertion order, with their hashes:
+// most of the cost of storing, so it runs on another core while the block before is inserted.
+std::vector<Prepared> prepare(const std::vector<engine::PupilResult>& pupils, std::size_t from, std::size_t to,
+                              std::int64_t run, const std::vector<std::int64_t>& first_flag,
+                              const std::vector<std::int64_t>& first_due) {
+  const auto& flags = detail::chained_table("flags");
+  const auto& due = detail::chained_table("due");
+  std::vector<Prepared> rows;
+  for (std::size_t n = from; n < to; ++n) {
+    const engine::PupilResult& p = pupils[n];
+    for (std::size_t i = 0; i < p.flags.size(); ++i) {
+      const engine::Flag& f = p.flags[i];
+      Prepared& r = rows.emplace_back();
+      r.values = {integer(first_flag[n] + static_cast<std::int64_t>(i)),
+                  integer(run),
+                  text(p.id),
+                  integer(static_cast<std::int64_t>(i)),
+                  text(f.rule),
+                  text(detail::bound_item(f)),
+                  text(f.title),
+                  text(f.category),
+                  text(detail::severity_word(f.severity)),
+                  optional_integer(f.tier),
+                  text(detail::strings_json(f.evidence)),
+                  text(detail::strings_json(f.actions)),
+                  text(detail::strings_json(f.notify)),
+                  text(f.cite),
+                  text(detail::explanation_json(f.explanation))};
+      r.hash = detail::hash_row(flags, r.values);
+    }
+    for (std::size_t i = 0; i < p.due.size(); ++i) {
+      const engine::DueEntry& d = p.due[i];
+      Prepared& r = rows.emplace_back();
+      r.values = {integer(first_due[n] + static_cast<std::int64_t>(i)),
+                  integer(run),
+                  text(p.id),
+                  integer(static_cast<std::int64_t>(i)),
+                  text(d.rule),
+                  text(d.title),
+                  text(detail::strings_json(d.evidence)),
+                  d.deadline ? text(d.deadline->iso()) : SqlValue(),
+                  text(detail::strings_json(d.actions))};
+      r.hash = detail::hash_row(due, r.values);
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+RunWriter::RunWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
+RunWriter::~RunWriter() = default;
+
+std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackIdentity& pack,
+                                            const StoredCaseload& inputs,
+                                            const std::optional<std::vector<std::string>>& selection,
+                                            const std::string& started, dsl::Diagnostics& diagnostics) {
+  auto writer = detail::guarded(*state_, diagnostics, "store the run in", true,
+                                [&]() -> std::optional<std::unique_ptr<RunWriter>> {
+    auto state = std::make_unique<RunWriter::State>(*state_, inputs);
+    RunRecord& run = state->out.run;
+    run.as_of = as_of;
+    run.pack = pack;
+    run.input_digest = inputs.input_digest;
+    run.selection = selection;
+    run.started = started;
+    run.waymark_version = detail::waymark_version();
+    // The counts, pupils digest and finishing time are filled in by finish(), before the row is chained.
+    Statement insert_run(state->c, detail::insert_sql(detail::chained_table("runs")));
+    const std::vector<SqlValue> row{text(run.as_of.iso()),
+                                    text(run.pack.name),
+                                    text(run.pack.version),
+                                    text(run.pack.digest),
+                                    text(run.input_digest),
+                                    selection ? text(detail::strings_json(*selection)) : SqlValue(),
+                                    integer(0),
+                                    integer(0),
+                                    integer(0),
+                                    SqlValue(detail::Bytes(32, 0)),
+                                    text(run.started),
+                                    text(""),
+                                    text(run.waymark_version)};
+    for (std::size_t i = 0; i < row.size(); ++i) insert_run.bind(static_cast<int>(i + 1), row[i]);
+    insert_run.run();
+    run.id = state->c.last_insert_id();
+    state->next_flag = next_id(state->c, "flags");
+    state->next_due = next_id(state->c, "due");
+    return std::make_unique<RunWriter>(std::move(state));
+  });
+  return writer ? std::move(*writer) : nullptr;
+}
+
+bool RunWriter::add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnostics& diagnostics) {
+  if (state_->failed) return false;
+  State& s = *state_;
+  const auto stored = detail::guarded(s.store, diagnostics, "store the run in", true, [&]() -> std::optional<bool> {
+    RunRecord& run = s.out.run;
+    std::vector<std::int64_t> first_flag(pupils.size() + 1, s.next_flag);
+    std::vector<std::int64_t> first_due(pupils.size() + 1, s.next_due);
+    for (std::size_t i = 0; i < pupils.size(); ++i) {
+      const engine::PupilResult& p = pupils[i];
+      const auto at = s.version_of.find(p.id);
+      if (at == s.version_of.end()) {
+        throw SqlError("database-error", "internal error: a pupil was evaluated but not read from the store");
+      }
+      s.pupils_digest.frame_text(p.id);
+      s.pupils_digest.frame_integer(at->second);
+      s.pupils_digest.frame_value(p.current_tier != 0 ? SqlValue(p.current_tier) : SqlValue());
+      s.pupils_digest.frame_value(p.suggested_tier ? SqlValue(*p.suggested_tier) : SqlValue());
+      first_flag[i + 1] = first_flag[i] + static_cast<std::int64_t>(p.flags.size());
+      first_due[i + 1] = first_due[i] + static_cast<std::int64_t>(p.due.size());
+    }
+    const auto& flags = detail::chained_table("flags");
+    const auto& due = detail::chained_table("due");
+    constexpr std::size_t block = 2048;
+    const std::size_t total = pupils.size();
+    const auto prepare_block = [&](std::size_t from) {
+      return prepare(pupils, from, std::min(from + block, total), run.id, first_flag, first_due);
+    };
+    std::future<std::vector<Prepared>> next;
+    if (total > 0) next = std::async(std::launch::async, prepare_block, 0);
+    for (std::size_t from = 0; from < total; from += block) {
+      const std::size_t to = std::min(from + block, total);
+      std::vector<Prepared> rows = next.get();
+      if (to < total) next = std::async(std::launch::async, prepare_block, to);
+      std::size_t at = 0;
+      for (std::size_t n = from; n < to; ++n) {
+        const engine::PupilResult& p = pupils[n];
+        s.insert_pupil.bind(1, run.id).bind(2, p.id).bind(3, s.version_of.find(p.id)->second);
+        s.insert_pupil.bind(4, p.current_tier != 0 ? std::optional<std::int64_t>(p.current_tier) : std::nullopt);
+        s.insert_pupil.bind(5, p.suggested_tier);
+        s.insert_pupil.run();
+        std::vector<std::int64_t>& ids = s.out.flag_ids.emplace_back();
+        for (std::size_t i = 0; i < p.flags.size(); ++i, ++at) {
+          ids.push_back(s.chain.insert_hashed(flags, s.insert_flag, rows[at].values, rows[at].hash));
+        }
+        for (std::size_t i = 0; i < p.due.size(); ++i, ++at) {
+          s.chain.insert_hashed(due, s.insert_due, rows[at].values, rows[at].hash);
+        }
+      }
+    }
+    run.pupils += pupils.size();
+    run.flags += static_cast<std::size_t>(first_flag[total] - s.next_flag);
+    run.due += static_cast<std::size_t>(first_due[total] - s.next_due);
+    s.next_flag = first_flag[total];
+    s.next_due = first_due[total];
+    return true;
+  });
+  if (!stored) s.failed = true;
+  return stored.has_value();
+}
+
+std::optional<SavedRun> RunWriter::finish(dsl::Diagnostics& diagnostics) {
+  if (state_->failed) return std::nullopt;
+  State& s = *state_;
+  auto saved = detail::guarded(s.store, diagnostics, "store the run in", true, [&]() -> std::optional<SavedRun> {
+    RunRecord& run = s.out.run;
+    run.finished = now_utc();
+    Statement complete(s.c, "UPDATE runs SET pupils = ?, flags = ?, due = ?, pupils_digest = ?, finished = ? WHERE id = ?");
+    complete.bind(1, static_cast<std::int64_t>(run.pupils))
+        .bind(2, static_cast<std::int64_t>(run.flags))
+        .bind(3, static_cast<std::int64_t>(run.due))
+        .bind(4, detail::to_bytes(s.pupils_digest.finish()))
+        .bind(5, run.finished)
+        .bind(6, run.id);
+    complete.run();
+    s.chain.append("runs", run.id);
+    s.chain.finish();
+    s.transaction.commit();
+    detail::warn_if_broken(s.chain, s.store.path, diagnostics);
+    return std::move(s.out);
+  });
+  s.failed = true;  // finished either way: a second finish stores nothing
+  return saved;
+}
+
+}  // namespace waymark::store
