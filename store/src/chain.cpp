@@ -35,6 +35,18 @@ std::uint32_t column_locator(std::string_view name, const SqlValue& value) {
 
 }  // namespace
 
+Digest row_content(const ChainedTable& table, const std::vector<SqlValue>& values) {
+  Sha256 whole;
+  whole.frame_text("waymark-row-v1");
+  whole.frame_text(table.name);
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    static const SqlValue none;
+    whole.frame_text(table.columns[i]);
+    whole.frame_value(i < values.size() ? values[i] : none);
+  }
+  return whole.finish();
+}
+
 RowHash hash_row(const ChainedTable& table, const std::vector<SqlValue>& values) {
   RowHash out;
   Sha256 whole;

@@ -167,8 +167,8 @@ void Verifier::chain(const std::optional<Digest>& anchor) {
       if (!values) {
         problem(seq, table_name, row, noun + " was deleted (" + entry_words(seq) + " records it)");
       } else if (content_digest) {
-        const detail::RowHash now = detail::hash_row(*table, *values);
-        if (now.content != *content_digest) {
+        if (detail::row_content(*table, *values) != *content_digest) {
+          const detail::RowHash now = detail::hash_row(*table, *values);
           const auto changed = detail::changed_columns(*table, columns, now.columns);
           problem(seq, table_name, row,
                   noun + " was altered after it was stored: " +
