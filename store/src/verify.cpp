@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 
@@ -54,12 +56,34 @@ std::string count_text(std::int64_t n, const char* one, const char* many) {
 constexpr const char* expected_tables[] = {"imports", "pupils", "pupil_versions", "records", "runs", "run_pupils",
                                            "flags",   "due",    "acks",           "chain",   "chain_head"};
 
+// One chain entry and the row it names, read ahead so that the row's SHA-256 can be taken on
+// another core while the next entries are read.
+struct ChainRow {
+  std::int64_t seq = 0;
+  std::string table_name;
+  std::int64_t row = 0;
+  Bytes content;
+  Bytes columns;
+  Bytes hash;
+  const detail::ChainedTable* table = nullptr;  // null: a table waymark does not chain
+  std::optional<std::vector<SqlValue>> values;  // nothing: the row was deleted
+  Digest now{};                                 // row_content of values
+};
+
+const detail::ChainedTable* chained_table_named(std::string_view name) {
+  for (const detail::ChainedTable& t : detail::chained_tables()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
 class Verifier {
 public:
   Verifier(Connection& connection, AuditReport& report) : c_(connection), report_(report) {}
 
   bool tables();
   void chain(const std::optional<Digest>& anchor);
+  void check_entry(const ChainRow& r, Digest& previous, std::int64_t& expected, const std::optional<Digest>& anchor);
   void head();
   void unchained();
   void case_data();
@@ -111,82 +135,108 @@ bool Verifier::tables() {
 }
 
 // 2. The chain in order: gaps, each entry's hash from its content and the entry before, and each
-// chained row against the content its entry recorded.
+// chained row against the content its entry recorded. Entries are read a block at a time; hashing a
+// block's rows (most of the cost over a run's explanations) runs on another core while the next
+// block is read, and each block is then checked here in chain order.
 void Verifier::chain(const std::optional<Digest>& anchor) {
   detail::RowReader reader(c_);
   Statement chain(c_, "SELECT seq, tbl, row_id, content, columns, hash FROM chain ORDER BY seq");
+  bool entries_left = true;  // a finished statement must not be stepped again: SQLite would restart it
+  const auto read_block = [&](std::vector<ChainRow>& block) {
+    constexpr std::size_t block_size = 2048;
+    while (block.size() < block_size && entries_left && (entries_left = chain.step())) {
+      ChainRow& r = block.emplace_back();
+      r.seq = chain.integer(0);
+      r.table_name = chain.text(1);
+      r.row = chain.integer(2);
+      r.content = chain.blob(3);
+      r.columns = chain.blob(4);
+      r.hash = chain.blob(5);
+      r.table = chained_table_named(r.table_name);
+      if (r.table != nullptr) r.values = reader.values(*r.table, r.row);
+    }
+  };
+  const auto hash_block = [](std::vector<ChainRow>& block) {
+    for (ChainRow& r : block) {
+      if (r.table != nullptr && r.values) r.now = detail::row_content(*r.table, *r.values);
+    }
+  };
   Digest previous{};
   std::int64_t expected = 1;
-  while (chain.step()) {
-    const std::int64_t seq = chain.integer(0);
-    const std::string table_name = chain.text(1);
-    const std::int64_t row = chain.integer(2);
-    const Bytes content = chain.blob(3);
-    const Bytes columns = chain.blob(4);
-    const Bytes hash = chain.blob(5);
-    ++report_.entries;
-    const bool gap = seq != expected;
-    if (gap) {
-      problem(seq, table_name, row,
-              next_of(expected) == seq ? entry_words(expected) + " is missing: it was deleted"
-                                       : "chain entries " + std::to_string(expected) + " to " +
-                                             std::to_string(seq - 1) + " are missing: they were deleted");
+  std::vector<ChainRow> block;
+  read_block(block);
+  while (!block.empty()) {
+    auto hashing = std::async(std::launch::async, hash_block, std::ref(block));
+    std::vector<ChainRow> next;
+    read_block(next);
+    hashing.get();
+    for (const ChainRow& r : block) {
+      check_entry(r, previous, expected, anchor);
     }
-    const auto content_digest = detail::digest_of(content);
-    const auto stored_hash = detail::digest_of(hash);
-    if (!gap && (!content_digest || !stored_hash ||
-                 detail::entry_hash(previous, seq, table_name, row, *content_digest, columns) != *stored_hash)) {
-      problem(seq, table_name, row,
-              entry_words(seq) + " (" + table_name + " " + std::to_string(row) +
-                  ") was altered: its hash does not follow from its content and the entry before it");
-    }
-    const detail::ChainedTable* table = nullptr;
-    for (const detail::ChainedTable& t : detail::chained_tables()) {
-      if (t.name == table_name) table = &t;
-    }
-    if (table == nullptr) {
-      problem(seq, table_name, row, entry_words(seq) + " names a table waymark does not chain: '" + table_name + "'");
-    } else {
-      if (table->name == "runs") {
-        ++report_.runs;
-        run_entry_[row] = seq;
-      } else if (table->name == "imports") {
-        ++report_.imports;
-        import_entry_[row] = seq;
-      } else if (table->name == "flags") {
-        ++report_.flags;
-      } else if (table->name == "due") {
-        ++report_.due;
-      } else if (table->name == "user_changes") {
-        ++report_.user_changes;
-      } else {
-        ++report_.acknowledgements;
-      }
-      const auto values = reader.values(*table, row);
-      const std::string noun = std::string(table->noun) + " " + std::to_string(row);
-      if (!values) {
-        problem(seq, table_name, row, noun + " was deleted (" + entry_words(seq) + " records it)");
-      } else if (content_digest) {
-        if (detail::row_content(*table, *values) != *content_digest) {
-          const detail::RowHash now = detail::hash_row(*table, *values);
-          const auto changed = detail::changed_columns(*table, columns, now.columns);
-          problem(seq, table_name, row,
-                  noun + " was altered after it was stored: " +
-                      (changed.empty() ? std::string("its content")
-                                       : (changed.size() == 1 ? "column " : "columns ") + join_names(changed)) +
-                      " differ" + (changed.size() == 1 ? "s" : "") + " from what was recorded (" + entry_words(seq) +
-                      ")");
-        }
-      }
-    }
-    if (anchor && stored_hash && *stored_hash == *anchor) anchor_entry_ = seq;
-    if (stored_hash) previous = *stored_hash;
-    expected = next_of(seq);
-    last_seq_ = seq;
-    last_hash_ = hash;
-    last_table_ = table_name;
-    last_row_ = row;
+    block = std::move(next);
   }
+}
+
+void Verifier::check_entry(const ChainRow& r, Digest& previous, std::int64_t& expected,
+                           const std::optional<Digest>& anchor) {
+  const std::int64_t seq = r.seq;
+  const std::string& table_name = r.table_name;
+  const std::int64_t row = r.row;
+  ++report_.entries;
+  const bool gap = seq != expected;
+  if (gap) {
+    problem(seq, table_name, row,
+            next_of(expected) == seq ? entry_words(expected) + " is missing: it was deleted"
+                                     : "chain entries " + std::to_string(expected) + " to " +
+                                           std::to_string(seq - 1) + " are missing: they were deleted");
+  }
+  const auto content_digest = detail::digest_of(r.content);
+  const auto stored_hash = detail::digest_of(r.hash);
+  if (!gap && (!content_digest || !stored_hash ||
+               detail::entry_hash(previous, seq, table_name, row, *content_digest, r.columns) != *stored_hash)) {
+    problem(seq, table_name, row,
+            entry_words(seq) + " (" + table_name + " " + std::to_string(row) +
+                ") was altered: its hash does not follow from its content and the entry before it");
+  }
+  const detail::ChainedTable* table = r.table;
+  if (table == nullptr) {
+    problem(seq, table_name, row, entry_words(seq) + " names a table waymark does not chain: '" + table_name + "'");
+  } else {
+    if (table->name == "runs") {
+      ++report_.runs;
+      run_entry_[row] = seq;
+    } else if (table->name == "imports") {
+      ++report_.imports;
+      import_entry_[row] = seq;
+    } else if (table->name == "flags") {
+      ++report_.flags;
+    } else if (table->name == "due") {
+      ++report_.due;
+    } else if (table->name == "user_changes") {
+      ++report_.user_changes;
+    } else {
+      ++report_.acknowledgements;
+    }
+    const std::string noun = std::string(table->noun) + " " + std::to_string(row);
+    if (!r.values) {
+      problem(seq, table_name, row, noun + " was deleted (" + entry_words(seq) + " records it)");
+    } else if (content_digest && r.now != *content_digest) {
+      const detail::RowHash now = detail::hash_row(*table, *r.values);
+      const auto changed = detail::changed_columns(*table, r.columns, now.columns);
+      problem(seq, table_name, row,
+              noun + " was altered after it was stored: " +
+                  (changed.empty() ? std::string("its content")
+                                   : (changed.size() == 1 ? "column " : "columns ") + join_names(changed)) +
+                  " differ" + (changed.size() == 1 ? "s" : "") + " from what was recorded (" + entry_words(seq) + ")");
+    }
+  }
+  if (anchor && stored_hash && *stored_hash == *anchor) anchor_entry_ = seq;
+  if (stored_hash) previous = *stored_hash;
+  expected = next_of(seq);
+  last_seq_ = seq;
+  last_hash_ = r.hash;
+  last_table_ = table_name;
+  last_row_ = row;
 }
 
 // 3. The head must name the last entry, all of it: otherwise the tail was cut off (or added to), or

@@ -324,3 +324,41 @@ TEST_F(Tamper, AHeadAtTheLargestNumberCannotOverflow) {
 
 }  // namespace
 }  // namespace waymark::store
+
+namespace waymark::store {
+namespace {
+
+using namespace testing;
+
+// Verify reads the chain 2,048 entries at a time and hashes each block on another core: an edit in a
+// later block is found and named just the same, and the entries are all counted once.
+TEST(TamperInALongChain, AnEditBeyondTheFirstBlockIsNamed) {
+  TempDir dir;
+  const std::string db = dir.file("roll.db");
+  auto store = open(db);
+  import(*store, generated(3000), england_pack());
+  const SavedRun saved = run(*store, england_pack(), "2025-11-17");
+  const std::int64_t entries = sql_integer(db, "SELECT count(*) FROM chain");
+  ASSERT_GT(entries, 2048 + 1000) << "the roll must raise enough flags to go well past the first block";
+  const AuditReport clean = verify(*store);
+  EXPECT_TRUE(clean.intact()) << problems(clean);
+  EXPECT_EQ(clean.entries, entries);
+  EXPECT_EQ(clean.flags, saved.run.flags);
+  // The first flag entry after 2,600 (in the second block) gets another title.
+  const std::int64_t seq = sql_integer(db, "SELECT min(seq) FROM chain WHERE tbl = 'flags' AND seq > 2600");
+  const std::int64_t flag = sql_integer(db, "SELECT row_id FROM chain WHERE seq = " + std::to_string(seq));
+  ASSERT_GT(seq, 2600);
+  ASSERT_GT(flag, 0);
+  sql(db, "UPDATE flags SET title = 'Nothing to see' WHERE id = " + std::to_string(flag));
+  const AuditReport edited = verify(*store);
+  ASSERT_FALSE(edited.intact());
+  EXPECT_EQ(edited.problems.front().entry, seq) << problems(edited);
+  EXPECT_EQ(edited.problems.size(), 1u) << problems(edited);
+  EXPECT_NE(edited.problems.front().what.find("flag " + std::to_string(flag) +
+                                              " was altered after it was stored: column title differs"),
+            std::string::npos)
+      << problems(edited);
+}
+
+}  // namespace
+}  // namespace waymark::store
