@@ -42,8 +42,8 @@ Binding binding_of(const RuleProgram& rule, const ItemRef& item, dsl::Date today
   const Record& r = *item.record;
   b.item = r.id();
   if (r.shape == dsl::KindShape::episode) {
-    const std::optional<dsl::Date> end = r.end();
-    b.summary = "started " + r.anchor().iso() + (end && *end <= today ? ", ended " + end->iso() : ", active");
+    const std::optional<dsl::Date> end = end_at(r, today);
+    b.summary = "started " + r.anchor().iso() + (end ? ", ended " + end->iso() : ", active");
   } else {
     b.summary = r.anchor().iso();
   }
@@ -145,9 +145,7 @@ private:
     std::vector<const Record*> selected;
     flag.explanation = trace(rule, item, &selected);
     // The bound item first, then the selected records by anchor, then id, without repeats (§6).
-    std::sort(selected.begin(), selected.end(), [](const Record* a, const Record* b) {
-      return a->anchor() != b->anchor() ? a->anchor() < b->anchor() : a->id() < b->id();
-    });
+    std::sort(selected.begin(), selected.end(), [](const Record* a, const Record* b) { return record_before(*a, *b); });
     selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
     if (item != nullptr) flag.evidence.push_back(item_id(*item));
     for (const Record* r : selected) {
