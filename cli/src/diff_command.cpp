@@ -42,7 +42,7 @@ Reading read_rule(const engine::CompiledPack& pack, const engine::Pupil& pupil, 
   }
   if (explanations->empty()) r.outcome = "no record to check";
   for (const engine::Explanation& e : *explanations) {
-    const std::string binding = e.binding.empty() ? std::string() : e.binding.substr(e.binding.find("-> ") + 3, e.binding.find(' ', e.binding.find("-> ") + 3) - e.binding.find("-> ") - 3) + ": ";
+    const std::string binding = e.binding.empty() ? std::string() : e.binding.item + ": ";
     const std::string outcome = e.result.yes() ? "fires" : e.result.is_pending() ? "due" : "does not fire";
     if (r.outcome.empty() || outcome == "fires") r.outcome = outcome;
     std::vector<const engine::ExplanationNode*> stack;

@@ -169,13 +169,9 @@ struct text_parser : x3::parser<text_parser> {
   template <typename Iterator, typename Context, typename RContext, typename Target>
   bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Target& target) const {
     ParseState& state = state_of(context);
-    const std::string_view text(state.base(), static_cast<std::size_t>(last - state.base()));
-    Iterator at = first;
-    x3::skip_over(at, last, context);
-    const std::size_t pos = static_cast<std::size_t>(at - state.base());
+    const auto [text, pos] = token_start(state, first, last, context);
     lexer::ScannedText scanned = lexer::scan_text(text, pos);
-    if (!scanned.found) return false;
-    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (!found_here(state, scanned)) return false;
     Text out;
     out.source = std::string(text.substr(pos, scanned.end - pos));
     out.span = span_at(pos, scanned.end);

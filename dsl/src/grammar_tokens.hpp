@@ -66,6 +66,20 @@ inline Span span_at(std::size_t begin, std::size_t end) {
   throw x3::expectation_failure<iterator_type>(state.base() + at, hard_error_marker);
 }
 
+/// True when a scanner found its token here; a token that is here but malformed is the syntax error
+/// (fail() does not return). Works for every lexer result with `found` and `problem`.
+template <typename Scanned>
+bool found_here(ParseState& state, Scanned& scanned) {
+  if (!scanned.found) return false;
+  if (scanned.problem) fail(state, std::move(*scanned.problem));
+  return true;
+}
+
+/// A literal token from what the scanner found at `pos`: its value, its text as written, its span.
+inline Literal literal_at(lexer::Scanned& scanned, std::string_view text, std::size_t pos) {
+  return Literal{std::move(scanned.value), std::string(text.substr(pos, scanned.end - pos)), span_at(pos, scanned.end)};
+}
+
 /// A semantic action `f(_val, _attr)` or `f(_val, _attr, state)`; lowering errors become syntax errors.
 template <typename F>
 auto act(F f) {
@@ -83,6 +97,19 @@ auto act(F f) {
       fail(state, std::move(e.problem));
     }
   };
+}
+
+/// Where the token at `first` starts: the text a scanner may see (up to `last`, which inside an
+/// interpolation is the closing brace) and the offset of the token's first character after blanks.
+struct TokenStart {
+  std::string_view text;
+  std::size_t pos;
+};
+template <typename Iterator, typename Context>
+TokenStart token_start(const ParseState& state, Iterator first, Iterator const& last, Context const& context) {
+  x3::skip_over(first, last, context);
+  return {std::string_view(state.base(), static_cast<std::size_t>(last - state.base())),
+          static_cast<std::size_t>(first - state.base())};
 }
 
 template <typename Attribute>
@@ -103,11 +130,7 @@ struct token : x3::parser<Derived> {
   template <typename Iterator, typename Context, typename RContext, typename Target>
   bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Target& target) const {
     ParseState& state = state_of(context);
-    // Scanners see only up to `last`: inside an interpolation that is the closing brace.
-    const std::string_view text(state.base(), static_cast<std::size_t>(last - state.base()));
-    Iterator at = first;
-    x3::skip_over(at, last, context);
-    const std::size_t pos = static_cast<std::size_t>(at - state.base());
+    const auto [text, pos] = token_start(state, first, last, context);
     Attribute value{};
     std::size_t end = pos;
     if (!static_cast<Derived const&>(*this).scan(state, text, pos, end, value)) return false;
@@ -247,11 +270,10 @@ struct literal_parser : token<literal_parser, Literal> {
     } else {
       scanned = lexer::scan_numeric(text, pos);
     }
-    if (!scanned.found) return false;
-    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (!found_here(state, scanned)) return false;
     if (dates_only && !std::holds_alternative<Date>(scanned.value)) return false;
     end = scanned.end;
-    out = Literal{std::move(scanned.value), std::string(text.substr(pos, end - pos)), span_at(pos, end)};
+    out = literal_at(scanned, text, pos);
     return true;
   }
 };
@@ -262,10 +284,9 @@ struct plain_string_parser : token<plain_string_parser, Literal> {
   constexpr explicit plain_string_parser(std::string_view w) : what(w) {}
   bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, Literal& out) const {
     lexer::Scanned scanned = lexer::scan_string(text, pos);
-    if (!scanned.found) return false;
-    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (!found_here(state, scanned)) return false;
     end = scanned.end;
-    out = Literal{std::move(scanned.value), std::string(text.substr(pos, end - pos)), span_at(pos, end)};
+    out = literal_at(scanned, text, pos);
     return true;
   }
 };
@@ -274,8 +295,7 @@ struct plain_string_parser : token<plain_string_parser, Literal> {
 struct tier_number_parser : token<tier_number_parser, TierNumber> {
   bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, TierNumber& out) const {
     lexer::Scanned scanned = lexer::scan_numeric(text, pos);
-    if (!scanned.found) return false;
-    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (!found_here(state, scanned)) return false;
     const auto* number = std::get_if<Rational>(&scanned.value);
     if (number == nullptr || !number->is_whole()) return false;
     end = scanned.end;
@@ -288,8 +308,7 @@ struct tier_number_parser : token<tier_number_parser, TierNumber> {
 struct range_parser : token<range_parser, ConditionPtr> {
   bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, ConditionPtr& out) const {
     lexer::Scanned low = lexer::scan_numeric(text, pos);
-    if (!low.found) return false;
-    if (low.problem) fail(state, std::move(*low.problem));
+    if (!found_here(state, low)) return false;
     const auto* low_number = std::get_if<Rational>(&low.value);
     const std::size_t dots = lexer::skip_blank(text, low.end);
     if (low_number == nullptr || text.substr(dots, 2) != "..") return false;
@@ -303,10 +322,7 @@ struct range_parser : token<range_parser, ConditionPtr> {
     }
     if (!high_number->is_whole()) fail(state, {high_pos, high.end, "a range 'N..M' takes whole numbers"});
     end = high.end;
-    const auto literal = [&](const lexer::Scanned& s, std::size_t at) {
-      return Literal{s.value, std::string(text.substr(at, s.end - at)), span_at(at, s.end)};
-    };
-    out = condition_of(InRange{nullptr, literal(low, pos), literal(high, high_pos), span_at(pos, end)});
+    out = condition_of(InRange{nullptr, literal_at(low, text, pos), literal_at(high, text, high_pos), span_at(pos, end)});
     return true;
   }
 };
@@ -317,8 +333,7 @@ struct count_parser : token<count_parser, TierNumber> {
   constexpr explicit count_parser(std::string_view w) : what(w) {}
   bool scan(ParseState& state, std::string_view text, std::size_t pos, std::size_t& end, TierNumber& out) const {
     lexer::Scanned scanned = lexer::scan_numeric(text, pos);
-    if (!scanned.found) return false;
-    if (scanned.problem) fail(state, std::move(*scanned.problem));
+    if (!found_here(state, scanned)) return false;
     if (std::holds_alternative<Duration>(scanned.value)) {
       fail(state, {pos, scanned.end, "'in last' counts terms ('in last 2 terms'); for a duration write 'within last " +
                                          std::string(text.substr(pos, scanned.end - pos)) + "'"});
@@ -490,14 +505,20 @@ struct scope_directive : x3::unary_parser<Subject, scope_directive<Subject>> {
   }
 };
 
-struct scope_generator {
+/// Makes a directive of its subject: `scope[p]`, `annotate[p]`, `counted(p)`.
+template <template <typename> class Directive>
+struct directive_generator {
   template <typename Subject>
   constexpr auto operator[](Subject const& subject) const {
     using parser = typename x3::extension::as_parser<Subject>::value_type;
-    return scope_directive<parser>{x3::as_parser(subject)};
+    return Directive<parser>{x3::as_parser(subject)};
+  }
+  template <typename Subject>
+  constexpr auto operator()(Subject const& subject) const {
+    return (*this)[subject];
   }
 };
-inline constexpr scope_generator scope{};
+inline constexpr directive_generator<scope_directive> scope{};
 
 /// Opens one nesting level when its subject matches; the 101st is a syntax error at that token.
 template <typename Subject>
@@ -509,11 +530,9 @@ struct counted_directive : x3::unary_parser<Subject, counted_directive<Subject>>
   template <typename Iterator, typename Context, typename RContext, typename Attribute>
   bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
     ParseState& state = state_of(context);
-    Iterator at = first;
-    x3::skip_over(at, last, context);
+    const std::size_t pos = token_start(state, first, last, context).pos;
     if (!this->subject.parse(first, last, context, rcontext, attr)) return false;
     if (++state.depth > lexer::max_nesting) {
-      const std::size_t pos = static_cast<std::size_t>(at - state.base());
       fail(state, {pos, std::max(pos + 1, lexer::token_end(state.text, pos)),
                    "nested too deeply (more than " + std::to_string(lexer::max_nesting) + " levels)"});
     }
@@ -521,11 +540,7 @@ struct counted_directive : x3::unary_parser<Subject, counted_directive<Subject>>
   }
 };
 
-template <typename Subject>
-constexpr auto counted(Subject const& subject) {
-  using parser = typename x3::extension::as_parser<Subject>::value_type;
-  return counted_directive<parser>{x3::as_parser(subject)};
-}
+inline constexpr directive_generator<counted_directive> counted{};
 
 /// Gives the rule's value (`_val`) the source span of everything its subject matched, from the
 /// first character of its first token to the end of its last one.
@@ -538,22 +553,14 @@ struct annotate_directive : x3::unary_parser<Subject, annotate_directive<Subject
   template <typename Iterator, typename Context, typename RContext, typename Attribute>
   bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
     const ParseState& state = state_of(context);
-    Iterator begin = first;
-    x3::skip_over(begin, last, context);
+    const std::size_t begin = token_start(state, first, last, context).pos;
     if (!this->subject.parse(first, last, context, rcontext, attr)) return false;
-    rcontext.span = span_at(static_cast<std::size_t>(begin - state.base()), static_cast<std::size_t>(first - state.base()));
+    rcontext.span = span_at(begin, static_cast<std::size_t>(first - state.base()));
     return true;
   }
 };
 
-struct annotate_generator {
-  template <typename Subject>
-  constexpr auto operator[](Subject const& subject) const {
-    using parser = typename x3::extension::as_parser<Subject>::value_type;
-    return annotate_directive<parser>{x3::as_parser(subject)};
-  }
-};
-inline constexpr annotate_generator annotate{};
+inline constexpr directive_generator<annotate_directive> annotate{};
 
 /// Names what its subject expects in messages, whatever it is made of: version 2 added words after
 /// `unauthorised` and `sessions`, and version 1's messages ("expected 'absence' after 'unauthorised'")

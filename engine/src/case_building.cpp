@@ -5,34 +5,6 @@
 
 namespace waymark::engine::detail {
 
-Pupil new_pupil(const dsl::Vocabulary& vocabulary, std::string id) {
-  Pupil p;
-  const auto& attributes = vocabulary.pupil_attributes();
-  p.attributes.reserve(attributes.size());
-  for (const dsl::FieldSpec& spec : attributes) p.attributes.push_back(default_value(spec));
-  p.attributes[0] = std::move(id);
-  p.attributes[1] = std::monostate{};  // age: derived at the as-of date
-  return p;
-}
-
-Record new_record(const dsl::Vocabulary& vocabulary, std::uint32_t kind) {
-  const dsl::KindSpec& spec = vocabulary.kinds()[kind];
-  Record r;
-  r.kind = kind;
-  r.shape = spec.shape;
-  r.fields.reserve(spec.fields.size());
-  for (const dsl::FieldSpec& f : spec.fields) r.fields.push_back(default_value(f));
-  return r;
-}
-
-std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::string_view name) {
-  const auto& kinds = vocabulary.kinds();
-  for (std::size_t i = 0; i < kinds.size(); ++i) {
-    if (kinds[i].name == name) return static_cast<std::uint32_t>(i);
-  }
-  return std::nullopt;
-}
-
 std::optional<std::size_t> attribute_index(const dsl::Vocabulary& vocabulary, std::string_view name) {
   const auto& attributes = vocabulary.pupil_attributes();
   for (std::size_t i = 0; i < attributes.size(); ++i) {

@@ -16,12 +16,7 @@ namespace waymark::engine::detail {
 /// mistyped year cannot make one pupil cost megabytes.
 inline constexpr std::int32_t max_marks_days = 20 * 366;
 
-/// A pupil with every attribute at its default and the given id.
-Pupil new_pupil(const dsl::Vocabulary& vocabulary, std::string id);
-/// A record of kind `kind` (an index into Vocabulary::kinds()) with every field at its default.
-Record new_record(const dsl::Vocabulary& vocabulary, std::uint32_t kind);
-/// The index of the kind of exactly that name (no plural forms in case files).
-std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::string_view name);
+// new_pupil, new_record and kind_index are public (pupil.hpp, record.hpp): the store builds pupils too.
 /// The index of a pupil attribute that a file may set (not `age`, which is derived).
 std::optional<std::size_t> attribute_index(const dsl::Vocabulary& vocabulary, std::string_view name);
 /// The names a pupil entry may use: its attributes (less `age`), `upn` and `name`.

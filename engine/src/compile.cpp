@@ -122,8 +122,9 @@ private:
     c.slot = next_slot_++;
     slots_[&q] = c.slot;
     if (q.filter) c.filter = condition(*q.filter, true);
-    c.text = q.source.name.text + (q.source.field ? "." + q.source.field->text : "") +
-             (q.variable ? " " + q.variable->text : "");
+    c.kind = q.source.name.text + (q.source.field ? "." + q.source.field->text : "");
+    if (q.variable) c.variable = q.variable->text;
+    c.text = c.kind + (q.variable ? " " + c.variable : "");
     return c;
   }
 

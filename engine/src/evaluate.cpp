@@ -32,17 +32,22 @@ void collect_evidence(const TraceNode& t, std::vector<const Record*>& out) {
   }
 }
 
-std::string binding_text(const RuleProgram& rule, const ItemRef& item, dsl::Date today) {
-  if (item.record == nullptr) return rule.for_each->text + " -> " + item.date.iso();
-  const Record& r = *item.record;
-  std::string out = rule.for_each->text + " -> " + r.id() + " (";
-  if (r.shape == dsl::KindShape::episode) {
-    const std::optional<dsl::Date> end = r.end();
-    out += "started " + r.anchor().iso() + (end && *end <= today ? ", ended " + end->iso() : ", active");
-  } else {
-    out += r.anchor().iso();
+/// The item `rule`'s `for each` bound, with the record's dates as of `today` (language.md §9).
+Binding binding_of(const RuleProgram& rule, const ItemRef& item, dsl::Date today) {
+  Binding b{rule.for_each->kind, rule.for_each->variable, {}, {}};
+  if (item.record == nullptr) {
+    b.item = item.date.iso();
+    return b;
   }
-  return out + ")";
+  const Record& r = *item.record;
+  b.item = r.id();
+  if (r.shape == dsl::KindShape::episode) {
+    const std::optional<dsl::Date> end = end_at(r, today);
+    b.summary = "started " + r.anchor().iso() + (end ? ", ended " + end->iso() : ", active");
+  } else {
+    b.summary = r.anchor().iso();
+  }
+  return b;
 }
 
 class PupilEvaluator {
@@ -140,9 +145,7 @@ private:
     std::vector<const Record*> selected;
     flag.explanation = trace(rule, item, &selected);
     // The bound item first, then the selected records by anchor, then id, without repeats (§6).
-    std::sort(selected.begin(), selected.end(), [](const Record* a, const Record* b) {
-      return a->anchor() != b->anchor() ? a->anchor() < b->anchor() : a->id() < b->id();
-    });
+    std::sort(selected.begin(), selected.end(), [](const Record* a, const Record* b) { return record_before(*a, *b); });
     selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
     if (item != nullptr) flag.evidence.push_back(item_id(*item));
     for (const Record* r : selected) {
@@ -166,7 +169,7 @@ private:
     e.rule_location = rule.location;
     e.pupil = ctx_.pupil->id();
     e.as_of = ctx_.today;
-    if (item != nullptr) e.binding = binding_text(rule, *item, ctx_.today);
+    if (item != nullptr) e.binding = binding_of(rule, *item, ctx_.today);
     e.result = result;
     if (evidence != nullptr && !root.children.empty()) collect_evidence(root.children.front(), *evidence);
     if (!root.children.empty()) e.when = to_explanation(root.children[0]);

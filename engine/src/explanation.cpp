@@ -52,12 +52,43 @@ const ExplanationNode* first_failing(const ExplanationNode& n, bool want) {
 
 }  // namespace
 
+std::string binding_text(const Binding& b) {
+  if (b.empty()) return {};
+  std::string out = b.kind;
+  if (!b.variable.empty()) out += " " + b.variable;
+  out += " -> " + b.item;
+  if (!b.summary.empty()) out += " (" + b.summary + ")";
+  return out;
+}
+
+std::optional<Binding> parse_binding(std::string_view text) {
+  // Kinds and variables are names (no spaces, no "->"), so the first " -> " ends the clause; the
+  // summary holds no brackets, so the last " (" starts it. Whatever the item holds, the split
+  // renders back to the same text.
+  const std::size_t arrow = text.find(" -> ");
+  if (arrow == std::string_view::npos || arrow == 0) return std::nullopt;
+  Binding b;
+  const std::string_view clause = text.substr(0, arrow);
+  const std::size_t space = clause.find(' ');
+  if (space == 0) return std::nullopt;
+  b.kind = std::string(clause.substr(0, space));
+  if (space != std::string_view::npos) b.variable = std::string(clause.substr(space + 1));
+  std::string_view rest = text.substr(arrow + 4);
+  const std::size_t open = rest.rfind(" (");
+  if (open != std::string_view::npos && rest.size() > open + 3 && rest.back() == ')') {
+    b.summary = std::string(rest.substr(open + 2, rest.size() - open - 3));
+    rest = rest.substr(0, open);
+  }
+  b.item = std::string(rest);
+  return b;
+}
+
 std::string explanation_text(const Explanation& e, const PackIdentity& pack) {
   std::ostringstream out;
   out << "rule " << e.rule << " (" << e.rule_location << ")\n";
   out << "pupil " << e.pupil << " as of " << e.as_of.iso() << ", pack " << pack.name << " " << pack.version << " ("
       << pack.digest << ")\n";
-  if (!e.binding.empty()) out << "for each " << e.binding << "\n";
+  if (!e.binding.empty()) out << "for each " << binding_text(e.binding) << "\n";
   if (e.when) render(*e.when, "when", 0, out);
   if (e.unless) render(*e.unless, "unless", 0, out);
   if (e.result.yes()) {

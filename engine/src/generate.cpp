@@ -45,10 +45,7 @@ public:
 
   Record make(const char* kind_name, std::string id, Date anchor, std::optional<Date> end = std::nullopt) const {
     const dsl::KindSpec& kind = *vocabulary_.kind(kind_name);
-    Record r;
-    r.kind = static_cast<std::uint32_t>(&kind - vocabulary_.kinds().data());
-    r.shape = kind.shape;
-    for (const dsl::FieldSpec& f : kind.fields) r.fields.push_back(default_value(f));
+    Record r = new_record(vocabulary_, static_cast<std::uint32_t>(&kind - vocabulary_.kinds().data()));
     r.fields[0] = std::move(id);
     r.fields[1] = anchor;
     if (kind.shape == dsl::KindShape::episode && end) r.fields[end_field] = *end;
@@ -100,7 +97,6 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
   Random random(options.seed);
   RecordMaker maker(vocabulary);
   AttendanceCodes codes(vocabulary);
-  const PupilLayout layout = PupilLayout::of(vocabulary);
   std::vector<Date> days;  // school days in the marked period
   for (const Date d : calendar.school_days()) {
     if (d >= options.first_day && d <= options.last_day) days.push_back(d);
@@ -132,11 +128,9 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
   caseload.pupils.reserve(options.pupils);
   const int year = options.first_day.academic_year_start();
   for (std::size_t i = 0; i < options.pupils; ++i) {
-    Pupil p;
-    for (const dsl::FieldSpec& f : vocabulary.pupil_attributes()) p.attributes.push_back(default_value(f));
     char id[32];
     std::snprintf(id, sizeof id, "P-%07zu", i + 1);
-    p.attributes[layout.id] = std::string(id);
+    Pupil p = new_pupil(vocabulary, id);
     // Reception to Year 11: born between 1 September and 31 August of the cohort's year.
     const int group = static_cast<int>(random.below(12));
     const Date born = Date::from_ymd(year - 5 - group, 9, 1)->plus_days(static_cast<std::int32_t>(random.below(365)));
@@ -223,9 +217,7 @@ Caseload generate_caseload(const dsl::Vocabulary& vocabulary, const Calendar& ca
         p.records.push_back(std::move(r));
       }
     }
-    std::sort(p.records.begin(), p.records.end(), [](const Record& a, const Record& b) {
-      return a.anchor() != b.anchor() ? a.anchor() < b.anchor() : a.id() < b.id();
-    });
+    std::sort(p.records.begin(), p.records.end(), record_before);
     caseload.pupils.push_back(std::move(p));
   }
   return caseload;

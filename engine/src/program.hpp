@@ -106,7 +106,9 @@ struct Collection {
   int about_field = -1;  // the kind's `about` field
   std::optional<WindowSpec> window;
   ConditionPtr filter;
-  std::string text;  // "reduced_timetable rt"
+  std::string text;      // "reduced_timetable rt"
+  std::string kind;      // "reduced_timetable" or "plan.review_dates": an explanation's Binding
+  std::string variable;  // "rt"; empty for an unnamed collection
 
   /// Calls `f(item)` for each item passing the window and filter, in anchor order; stops when f
   /// returns false. The item is bound in `slot` while f runs. Returns false when the window has a

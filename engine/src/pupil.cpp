@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "waymark/dsl/vocabulary.hpp"
 #include "waymark/engine/upn.hpp"
 
 namespace waymark::engine {
@@ -34,6 +35,16 @@ std::int64_t age_on(dsl::Date dob, dsl::Date as_of) {
 std::int64_t year_group_on(dsl::Date dob, dsl::Date as_of) {
   // case-records.md §2: born in the academic year starting Y, Year N in the year starting Y+5+N.
   return static_cast<std::int64_t>(as_of.academic_year_start()) - dob.academic_year_start() - 5;
+}
+
+Pupil new_pupil(const dsl::Vocabulary& vocabulary, std::string id) {
+  Pupil p;
+  const auto& attributes = vocabulary.pupil_attributes();
+  p.attributes.reserve(attributes.size());
+  for (const dsl::FieldSpec& spec : attributes) p.attributes.push_back(default_value(spec));
+  p.attributes[0] = std::move(id);
+  p.attributes[1] = std::monostate{};  // age: derived at the as-of date
+  return p;
 }
 
 std::span<const Record> records_at(const Pupil& pupil, dsl::Date as_of) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "waymark/dsl/vocabulary.hpp"
+
 namespace waymark::engine {
 
 FieldValue default_value(const dsl::FieldSpec& spec) {
@@ -68,6 +70,24 @@ std::optional<dsl::Date> end_at(const Record& record, dsl::Date as_of) {
 bool is_active(const Record& record, dsl::Date as_of) {
   // language.md §5: active when it has no end on or before today (one ending on the as-of date is not active).
   return record.shape == dsl::KindShape::episode && !end_at(record, as_of).has_value();
+}
+
+Record new_record(const dsl::Vocabulary& vocabulary, std::uint32_t kind) {
+  const dsl::KindSpec& spec = vocabulary.kinds()[kind];
+  Record r;
+  r.kind = kind;
+  r.shape = spec.shape;
+  r.fields.reserve(spec.fields.size());
+  for (const dsl::FieldSpec& f : spec.fields) r.fields.push_back(default_value(f));
+  return r;
+}
+
+std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::string_view name) {
+  const auto& kinds = vocabulary.kinds();
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i].name == name) return static_cast<std::uint32_t>(i);
+  }
+  return std::nullopt;
 }
 
 bool record_before(const Record& a, const Record& b) {

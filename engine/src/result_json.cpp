@@ -29,7 +29,7 @@ ordered_json tier_json(std::optional<std::int64_t> tier) { return tier ? ordered
 ordered_json explanation_json(const Explanation& e) {
   ordered_json j;
   j["rule_at"] = e.rule_location;
-  j["binding"] = e.binding.empty() ? ordered_json(nullptr) : ordered_json(e.binding);
+  j["binding"] = e.binding.empty() ? ordered_json(nullptr) : ordered_json(binding_text(e.binding));
   j["when"] = e.when ? explanation_node_json(*e.when) : ordered_json(nullptr);
   j["unless"] = e.unless ? explanation_node_json(*e.unless) : ordered_json(nullptr);
   return j;

@@ -152,8 +152,8 @@ dsl::Date flag_date(const engine::Flag& flag, const engine::Pupil& pupil, const 
   if (flag.explanation.when) latest_fact_date(*flag.explanation.when, as_of, latest);
   if (latest) return *latest;
   if (!flag.evidence.empty()) {
-    for (const engine::Record& r : pupil.records) {
-      if (r.id() == flag.evidence.front() && r.anchor() <= as_of) return r.anchor();
+    for (const engine::Record& r : engine::records_at(pupil, as_of)) {
+      if (r.id() == flag.evidence.front()) return r.anchor();
     }
   }
   return as_of;

@@ -26,17 +26,6 @@ Reply decided(Decision d) {
   return d == Decision::forbidden ? Reply::error(403, "your role may not do this") : Reply::not_found();
 }
 
-// A whole number of at most 15 digits (ids, offsets); nothing for anything else.
-std::optional<std::int64_t> whole_number(const std::string& text) {
-  if (text.empty() || text.size() > 15) return std::nullopt;
-  std::int64_t n = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n;
-}
-
 ordered_json pack_json(const engine::PackIdentity& pack) {
   return {{"name", pack.name}, {"version", pack.version}, {"digest", pack.digest}};
 }

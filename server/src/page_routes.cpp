@@ -51,16 +51,6 @@ Reply unavailable(const Session& s, const Site& site) {
                                        "The database cannot be read just now. Try again in a few minutes."));
 }
 
-std::optional<std::int64_t> whole_number(const std::string& text) {
-  if (text.empty() || text.size() > 15) return std::nullopt;
-  std::int64_t n = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n;
-}
-
 // The current run's results with the case records it evaluated and each pupil's facets, built once
 // per run and shared by every list and count (the lists are read far more often than runs happen).
 struct RunView {

@@ -131,4 +131,14 @@ std::shared_ptr<const RosterIndex> Site::roster(dsl::Diagnostics& diagnostics) {
   return roster_;
 }
 
+std::optional<std::int64_t> whole_number(const std::string& text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  std::int64_t n = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 }  // namespace waymark::server

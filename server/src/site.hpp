@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +47,10 @@ struct Request {
   std::optional<std::string> form_value(const std::string& name) const;
   std::optional<std::string> header(const std::string& lower_name) const;
 };
+
+/// A path capture or query value as a whole number of at most 15 digits (ids, offsets, limits); nothing
+/// for anything else, so that a malformed id is "not found", never an exception.
+std::optional<std::int64_t> whole_number(const std::string& text);
 
 /// What a handler answers.
 struct Reply {

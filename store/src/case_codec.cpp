@@ -247,7 +247,7 @@ std::string attendance_codes_json(const dsl::Vocabulary& vocabulary) {
 }
 
 PupilDecoder::PupilDecoder(const dsl::Vocabulary& vocabulary)
-    : vocabulary_(vocabulary), codes_(vocabulary), layout_(engine::PupilLayout::of(vocabulary)) {}
+    : vocabulary_(vocabulary), codes_(vocabulary) {}
 
 const PupilDecoder::Translation* PupilDecoder::translation(std::int64_t import_id, const std::string& codes,
                                                            std::string& problem) {
@@ -270,12 +270,9 @@ const PupilDecoder::Translation* PupilDecoder::translation(std::int64_t import_i
 std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std::int64_t import_id,
                                                   const std::string& codes, std::string& problem) {
   const std::string who = "pupil " + stored.id;
-  engine::Pupil p;
+  // Built as the case loaders build a pupil (engine::new_pupil, new_record), then the stored values.
+  engine::Pupil p = engine::new_pupil(vocabulary_, stored.id);
   const auto& attributes = vocabulary_.pupil_attributes();
-  p.attributes.reserve(attributes.size());
-  for (const dsl::FieldSpec& spec : attributes) p.attributes.push_back(engine::default_value(spec));
-  p.attributes[layout_.id] = stored.id;
-  p.attributes[layout_.age] = std::monostate{};
   p.upn = stored.upn;
   p.name = stored.name;
 
@@ -307,23 +304,13 @@ std::optional<engine::Pupil> PupilDecoder::decode(const StoredPupil& stored, std
   const auto& kinds = vocabulary_.kinds();
   for (const StoredRecord& s : stored.records) {
     const std::string where = who + ", record " + s.record_id;
-    std::size_t kind = kinds.size();
-    for (std::size_t k = 0; k < kinds.size(); ++k) {
-      if (kinds[k].name == s.kind) {
-        kind = k;
-        break;
-      }
-    }
-    if (kind == kinds.size()) {
+    const std::optional<std::uint32_t> kind = engine::kind_index(vocabulary_, s.kind);
+    if (!kind) {
       problem = where + ": this pack's vocabulary has no record kind '" + s.kind + "'";
       return std::nullopt;
     }
-    const dsl::KindSpec& spec = kinds[kind];
-    engine::Record r;
-    r.kind = static_cast<std::uint32_t>(kind);
-    r.shape = spec.shape;
-    r.fields.reserve(spec.fields.size());
-    for (const dsl::FieldSpec& f : spec.fields) r.fields.push_back(engine::default_value(f));
+    const dsl::KindSpec& spec = kinds[*kind];
+    engine::Record r = engine::new_record(vocabulary_, *kind);
     if (!reader.start(s.fields)) return damaged(where + ": the stored fields are damaged");
     std::vector<bool> present(spec.fields.size(), false);
     for (std::size_t i = 0; i < spec.fields.size(); ++i) {

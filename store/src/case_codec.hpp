@@ -78,7 +78,6 @@ private:
 
   const dsl::Vocabulary& vocabulary_;
   engine::AttendanceCodes codes_;
-  engine::PupilLayout layout_;
   std::map<std::int64_t, Translation> translations_;
   std::string key_;   // reused from pupil to pupil: decoding allocates only what it keeps
   FlatValue value_;

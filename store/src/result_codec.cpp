@@ -136,7 +136,7 @@ std::string explanation_json(const engine::Explanation& e) {
   if (e.binding.empty()) {
     out += "null";
   } else {
-    put_string(out, e.binding);
+    put_string(out, engine::binding_text(e.binding));
   }
   // `when` and `unless` are each a condition tree or null.
   for (const auto& [key, node] : {std::pair{",\"when\":", &e.when}, std::pair{",\"unless\":", &e.unless}}) {
@@ -170,7 +170,12 @@ std::optional<engine::Explanation> parse_explanation(const std::string& text) {
   if (!date || !result) return std::nullopt;
   e.as_of = *date;
   e.result = *result;
-  if (j.contains("binding") && j["binding"].is_string()) e.binding = j["binding"].get<std::string>();
+  if (j.contains("binding") && j["binding"].is_string()) {
+    // Stored as the text the chain hashed; read back into its parts, rendering to the same text.
+    auto binding = engine::parse_binding(j["binding"].get<std::string>());
+    if (!binding) return std::nullopt;
+    e.binding = std::move(*binding);
+  }
   for (const char* key : {"when", "unless"}) {
     if (!j.contains(key) || j[key].is_null()) continue;
     auto node = parse_node(j[key], 0);
@@ -191,7 +196,7 @@ std::optional<dsl::SeverityLevel> parse_severity(const std::string& word) {
 }
 
 std::string bound_item(const engine::Flag& flag) {
-  return flag.explanation.binding.empty() || flag.evidence.empty() ? std::string() : flag.evidence.front();
+  return flag.explanation.binding.item;
 }
 
 }  // namespace waymark::store::detail

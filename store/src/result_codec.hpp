@@ -20,7 +20,7 @@ std::optional<engine::Explanation> parse_explanation(const std::string& text);
 const char* severity_word(dsl::SeverityLevel level);
 std::optional<dsl::SeverityLevel> parse_severity(const std::string& word);
 
-/// The item a flag's binding is about (its first evidence) or "" without `for each`: with the rule,
+/// The item a flag's binding is about or "" without `for each`: with the rule,
 /// what identifies "the same flag" from one run to the next.
 std::string bound_item(const engine::Flag& flag);
 

@@ -10,8 +10,7 @@ namespace {
 using testing::attribute;
 using testing::day;
 using testing::field;
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+using testing::first_line;
 
 // Line 6 column 12 is where `S-9` starts in "    about: S-9" (4 spaces, "about: " is 7 characters).
 const char* about_case = R"(pupil:

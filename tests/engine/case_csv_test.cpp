@@ -9,8 +9,7 @@ namespace {
 using testing::attribute;
 using testing::day;
 using testing::field;
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+using testing::first_line;
 
 const char* pupils = "id,upn,dob,year_group,school,looked_after,sen\r\n"
                      "P-2,,2011-11-02,,Oakfield Academy,false,\r\n"

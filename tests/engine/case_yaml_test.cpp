@@ -229,9 +229,9 @@ TEST(CaseYaml, RedactionDropsTheNameAndMasksTheUpn) {
 TEST(CaseYaml, AnInvalidUpnIsAnErrorThatDoesNotRepeatIt) {
   const auto loaded = testing::load_yaml("pupil:\n  id: P-9\n  upn: A801200005001\n");
   EXPECT_FALSE(loaded.ok);
-  const std::string first_line = loaded.diagnostics.substr(0, loaded.diagnostics.find('\n'));
-  EXPECT_EQ(first_line, "case.yaml:3:8: error: this UPN has the wrong check letter: copy it again from the school's records [invalid-upn]");
-  EXPECT_EQ(first_line.find("801200005001"), std::string::npos);
+  const std::string first = testing::first_line(loaded.diagnostics);
+  EXPECT_EQ(first, "case.yaml:3:8: error: this UPN has the wrong check letter: copy it again from the school's records [invalid-upn]");
+  EXPECT_EQ(first.find("801200005001"), std::string::npos);
 }
 
 }  // namespace

@@ -218,7 +218,8 @@ TEST(Evidence, AFlagCarriesItsExplanation) {
   const Explanation& e = r.flags[0].explanation;
   EXPECT_EQ(e.rule, "test/r");
   EXPECT_TRUE(e.result.yes());
-  EXPECT_NE(e.binding.find("I-1"), std::string::npos);
+  // An incident is an event: its summary is its date.
+  EXPECT_EQ(e.binding, (Binding{"incident", "i", "I-1", "2025-11-01"}));
   ASSERT_TRUE(e.when.has_value());
   ASSERT_EQ(e.when->children.size(), 2u);
   EXPECT_TRUE(e.when->children[0].result.yes());
@@ -369,6 +370,62 @@ TEST(Explain, OneExplanationPerBindingWithPendingResults) {
   EXPECT_TRUE(e[0].result.yes());         // S-1: the window closed on 2025-10-15
   EXPECT_TRUE(e[1].result.is_pending());  // S-2: open until 2025-11-20
   EXPECT_EQ(e[1].result.deadline, testing::day("2025-11-20"));
+}
+
+TEST(Binding, AnEpisodeSaysWhetherItHadEndedOnTheAsOfDate) {
+  // RT-1 ends 2025-10-31: ended as of 11-17, active as of 10-15 (RT-2 starts 11-03, after 10-15: not seen).
+  const std::string c = pupil_case(
+      "  - {kind: reduced_timetable, id: RT-1, start: 2025-09-08, end: 2025-10-31, hours_per_week: 10}\n"
+      "  - {kind: reduced_timetable, id: RT-2, start: 2025-11-03, hours_per_week: 15}\n");
+  TestPack pack("rule r \"t\"\n  for each reduced_timetable rt\n  when rt.hours_per_week < 25\n  suggest \"act\"\n");
+  const auto late = pack.explain(c, "2025-11-17", "r");
+  ASSERT_EQ(late.size(), 2u);
+  EXPECT_EQ(late[0].binding, (Binding{"reduced_timetable", "rt", "RT-1", "started 2025-09-08, ended 2025-10-31"}));
+  EXPECT_EQ(late[1].binding, (Binding{"reduced_timetable", "rt", "RT-2", "started 2025-11-03, active"}));
+  EXPECT_EQ(binding_text(late[1].binding), "reduced_timetable rt -> RT-2 (started 2025-11-03, active)");
+  const auto early = pack.explain(c, "2025-10-15", "r");
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].binding, (Binding{"reduced_timetable", "rt", "RT-1", "started 2025-09-08, active"}));
+}
+
+TEST(Binding, WithoutForEachItIsEmptyAndRendersNothing) {
+  TestPack pack(testing::when_rule("some incident i"));
+  const auto e = pack.explain(pupil_case(incident("I-1", "2025-11-01")), "2025-11-17", "r");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_TRUE(e[0].binding.empty());
+  EXPECT_EQ(binding_text(e[0].binding), "");
+}
+
+TEST(Binding, ADateFromAListHasNoSummary) {
+  EXPECT_EQ(binding_text(Binding{"rt.reviews", "d", "2025-10-06", ""}), "rt.reviews d -> 2025-10-06");
+}
+
+TEST(Binding, StoredTextReadsBackIntoItsPartsAndRendersTheSameBytes) {
+  // The store keeps the rendered text (its chain hashed it); parse_binding splits it at the first
+  // " -> " and the last " (", so an id holding either still renders back exactly.
+  struct Case {
+    std::string text;
+    Binding parts;
+  };
+  const std::vector<Case> cases = {
+      {"incident i -> I-1 (2025-11-01)", {"incident", "i", "I-1", "2025-11-01"}},
+      {"reduced_timetable rt -> RT-3 (started 2025-09-08, active)",
+       {"reduced_timetable", "rt", "RT-3", "started 2025-09-08, active"}},
+      {"rt.reviews d -> 2025-10-06", {"rt.reviews", "d", "2025-10-06", ""}},
+      {"incident i -> A (1) (2025-11-01)", {"incident", "i", "A (1)", "2025-11-01"}},
+      {"incident i -> x -> y (2025-11-01)", {"incident", "i", "x -> y", "2025-11-01"}},
+      {"incident i -> id ()", {"incident", "i", "id ()", ""}},
+      {"incident i -> ", {"incident", "i", "", ""}},
+  };
+  for (const Case& c : cases) {
+    const auto parsed = parse_binding(c.text);
+    ASSERT_TRUE(parsed.has_value()) << c.text;
+    EXPECT_EQ(*parsed, c.parts) << c.text;
+    EXPECT_EQ(binding_text(*parsed), c.text);
+  }
+  EXPECT_FALSE(parse_binding("incident i RT-3").has_value());  // no arrow: not a binding
+  EXPECT_FALSE(parse_binding(" -> RT-3").has_value());         // no kind
+  EXPECT_FALSE(parse_binding(" x -> RT-3").has_value());       // a kind cannot start with a space
 }
 
 TEST(Explain, AnUnknownRuleIsNothing) {

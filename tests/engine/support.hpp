@@ -56,6 +56,9 @@ inline Calendar shipped_both() {
   return c;
 }
 
+/// The first line of rendered diagnostics: the one a test names the position and message of.
+inline std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 /// The result of loading YAML case text: the caseload and the rendered diagnostics.
 struct Loaded {
   Caseload caseload;

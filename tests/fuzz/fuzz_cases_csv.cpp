@@ -2,31 +2,11 @@
 // pupils.csv, records.csv and attendance.csv; any bytes must give pupils or diagnostics, never a crash.
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 
+#include "england_vocabulary.hpp"
 #include "waymark/engine/case_loader.hpp"
-
-namespace {
-
-const waymark::dsl::Vocabulary& vocabulary() {
-  static const waymark::dsl::Vocabulary v = [] {
-    std::ifstream in(std::string(WAYMARK_SOURCE_ROOT) + "/rules/england/vocabulary.yaml", std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    waymark::dsl::SourceSet sources;
-    const auto file = sources.add("vocabulary.yaml", text.str());
-    waymark::dsl::Vocabulary out;
-    waymark::dsl::Diagnostics d;
-    if (!waymark::dsl::load_vocabulary(sources, file, out, d)) __builtin_trap();
-    return out;
-  }();
-  return v;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -43,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::optional<waymark::dsl::FileId> attendance;
   if (!parts[1].empty()) records = sources.add("records.csv", std::string(parts[1]));
   if (!parts[2].empty()) attendance = sources.add("attendance.csv", std::string(parts[2]));
-  waymark::engine::CaseLoader loader(vocabulary());
+  waymark::engine::CaseLoader loader(waymark::fuzz::england_vocabulary());
   waymark::dsl::Diagnostics diagnostics;
   const bool ok = loader.add_csv(sources, pupils, records, attendance, diagnostics);
   if (ok == diagnostics.has_errors()) __builtin_trap();

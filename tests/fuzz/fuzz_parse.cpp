@@ -9,9 +9,7 @@
 #include <string>
 #include <variant>
 
-#include <fstream>
-#include <sstream>
-
+#include "england_vocabulary.hpp"
 #include "waymark/dsl/check.hpp"
 #include "waymark/dsl/format.hpp"
 #include "waymark/dsl/parse.hpp"
@@ -139,21 +137,6 @@ void check_tree(const RuleFile& tree, const std::string& text, const Diagnostics
   }
 }
 
-/// The England vocabulary, loaded once: the checker resolves names against it.
-const Vocabulary& england() {
-  static const Vocabulary vocabulary = [] {
-    std::ifstream in(std::string(WAYMARK_SOURCE_ROOT) + "/rules/england/vocabulary.yaml", std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    SourceSet sources;
-    Diagnostics d;
-    Vocabulary v;
-    if (!load_vocabulary(sources, sources.add("vocabulary.yaml", text.str()), v, d)) broken("the England vocabulary did not load");
-    return v;
-  }();
-  return vocabulary;
-}
-
 /// language.md §10: formatting a file that parsed is idempotent and never changes the tree.
 void check_format(const RuleFile& tree, const SourceFile& source) {
   const std::string once = format(tree, source);
@@ -171,7 +154,7 @@ void check_format(const RuleFile& tree, const SourceFile& source) {
 void run_stages(SourceSet& sources, FileId file) {
   Diagnostics diagnostics;
   RulePack pack;
-  pack.vocabulary = england();
+  pack.vocabulary = waymark::fuzz::england_vocabulary();  // the checker resolves names against it
   for (std::int64_t t = 1; t <= 5; ++t) pack.tiers[t] = "tier";
   PackLayer layer;
   layer.name = "fuzz";

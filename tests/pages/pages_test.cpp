@@ -151,7 +151,10 @@ TEST(PupilPage, ExplainsInPlainEnglishAndEscapesEverything) {
   engine::Flag f = flag("england/rt", "compliance", dsl::SeverityLevel::high);
   f.title = "Part-time timetable <b>not</b> reviewed";
   f.notify = {"la_inclusion", "dsl"};
-  f.actions = {"suggest tier 3: Review the timetable"};
+  // As the engine fills them: the suggestions' own words, the tier in its field (language.md §6). A
+  // suggestion whose words look like an explanation's action line is shown as written.
+  f.actions = {"Review the timetable", "suggest tier 9: as the pack wrote it"};
+  f.tier = 3;
   f.cite = "DfE Working together to improve school attendance, para 145";
   engine::ExplanationNode when;
   when.joiner = "when";
@@ -190,7 +193,8 @@ TEST(PupilPage, ExplainsInPlainEnglishAndEscapesEverything) {
   EXPECT_FALSE(has("this did not hold"));
   EXPECT_TRUE(has("<li>the LA inclusion team</li><li>the designated safeguarding lead</li>"));
   EXPECT_TRUE(has("The LA inclusion team, the designated safeguarding lead"));  // the summary's "Who to tell"
-  EXPECT_TRUE(has("<li>Review the timetable (suggests tier 3)</li>"));
+  EXPECT_TRUE(has("<li>Review the timetable</li><li>suggest tier 9: as the pack wrote it</li></ul>"
+                  "<p class=\"govuk-body\">Suggests tier 3.</p>"));
   EXPECT_TRUE(has("<strong>Tier 3</strong>"));
   EXPECT_TRUE(has("<cite>DfE Working together to improve school attendance, para 145</cite>"));
   EXPECT_TRUE(has("href=\"/flags/42\">Full trace of flag 1"));

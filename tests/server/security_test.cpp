@@ -158,6 +158,8 @@ TEST_F(Security, BadInputNeverCrashesNorAnswers500) {
       {"/api/pupils?limit=abc", 400}, {"/api/pupils?limit=0", 400},  {"/api/pupils?offset=-3", 400},
       {"/api/pupils?limit=99999", 400}, {"/api/nothing", 404},      {"/../../etc/passwd", 404},
       {"/assets/../la.db", 404}, {"/api/runs/jobs/xyz", 404},       {std::string("/api/pupils/") + std::string(3000, 'x'), 404},
+      // The pages read ids with the same whole_number as the API.
+      {"/flags/abc", 404},       {"/flags/-1", 404},                {"/flags/99999999999999999999", 404},
   };
   for (const auto& [path, expected] : gets) {
     EXPECT_EQ(status_of(c.Get(path, s->headers(false))), expected) << path;

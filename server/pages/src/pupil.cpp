@@ -51,15 +51,6 @@ void held_facts(const engine::ExplanationNode& node, std::vector<std::string>& o
   for (const engine::ExplanationNode& c : node.children) held_facts(c, out);
 }
 
-// An action such as "suggest tier 3: Review the reduced timetable" reads better without its prefix.
-std::string action_words(const std::string& action) {
-  if (action.rfind("suggest tier ", 0) == 0) {
-    const std::size_t colon = action.find(": ");
-    if (colon != std::string::npos) return action.substr(colon + 2) + " (suggests tier " + action.substr(13, colon - 13) + ")";
-  }
-  return action;
-}
-
 std::string acknowledgement_list(const std::vector<store::Acknowledgement>& acks) {
   if (acks.empty()) return "";
   std::ostringstream m;
@@ -156,8 +147,10 @@ Page pupil_page(const Viewer& viewer, const PupilView& view) {
     if (!f.cite.empty()) m << "<p class=\"govuk-body\">Guidance: <cite>" << escape_html(f.cite) << "</cite></p>";
     if (!f.actions.empty()) {
       m << "<h4 class=\"govuk-heading-s wm-h4\">What to do</h4><ul class=\"govuk-list govuk-list--bullet\">";
-      for (const std::string& a : f.actions) m << "<li>" << escape_html(action_words(a)) << "</li>";
+      for (const std::string& a : f.actions) m << "<li>" << escape_html(a) << "</li>";
       m << "</ul>";
+      // The tier is the flag's own field (language.md §6: the highest of its `suggest tier` actions).
+      if (f.tier) m << "<p class=\"govuk-body\">Suggests tier " << *f.tier << ".</p>";
     }
     if (!f.notify.empty()) {
       m << "<h4 class=\"govuk-heading-s wm-h4\">Who to tell</h4><ul class=\"govuk-list govuk-list--bullet\">";
@@ -189,7 +182,7 @@ Page pupil_page(const Viewer& viewer, const PupilView& view) {
       m << "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><strong>"
         << (d.deadline ? report::long_date(*d.deadline) : std::string("beyond the loaded calendar"))
         << "</strong></td><td class=\"govuk-table__cell\">" << escape_html(d.title) << "</td><td class=\"govuk-table__cell\">";
-      for (std::size_t i = 0; i < d.actions.size(); ++i) m << (i ? "<br>" : "") << escape_html(action_words(d.actions[i]));
+      for (std::size_t i = 0; i < d.actions.size(); ++i) m << (i ? "<br>" : "") << escape_html(d.actions[i]);
       m << "</td></tr>";
     }
     m << "</tbody></table>";

@@ -46,6 +46,10 @@ struct PupilLayout {
   static PupilLayout of(const dsl::Vocabulary& vocabulary);
 };
 
+/// A pupil with the given id and every attribute at its vocabulary default (`age` none: it is derived
+/// at the as-of date). What every builder of pupils starts from: the case loaders, the store, `gen`.
+Pupil new_pupil(const dsl::Vocabulary& vocabulary, std::string id);
+
 /// Whole years of age on `as_of` (someone born on 29 February has a birthday on 1 March in other years).
 std::int64_t age_on(dsl::Date dob, dsl::Date as_of);
 /// The English year group on `as_of` (case-records.md §2): born 1 Sep Y to 31 Aug Y+1, Year N in the

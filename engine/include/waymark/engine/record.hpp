@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "waymark/dsl/source.hpp"
@@ -46,6 +47,11 @@ FieldValue value_at(const FieldValue& value, dsl::Date as_of);
 std::optional<dsl::Date> end_at(const Record& record, dsl::Date as_of);
 /// An episode is active on `as_of` when it has no end on or before that date (language.md §5).
 bool is_active(const Record& record, dsl::Date as_of);
+
+/// A record of kind `kind` (an index into Vocabulary::kinds()) with every field at its default.
+Record new_record(const dsl::Vocabulary& vocabulary, std::uint32_t kind);
+/// The index of the kind of exactly that name (no plural forms: those are for rules), or none.
+std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::string_view name);
 
 /// Record order within a pupil: by anchor, then id compared bytewise (language.md §6).
 bool record_before(const Record& a, const Record& b);

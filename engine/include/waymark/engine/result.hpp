@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "waymark/dsl/date.hpp"
@@ -23,13 +24,34 @@ struct ExplanationNode {
   std::vector<ExplanationNode> children;  // the operands of and/or/not, in order
 };
 
+/// The item one `for each` bound (language.md §6, §9), as data: renderers call binding_text, and
+/// whoever needs the item (diff, the store's "same flag") reads `item`. Empty without `for each`.
+struct Binding {
+  std::string kind;      // the collection: "reduced_timetable", or "plan.review_dates" for a list of dates
+  std::string variable;  // "rt"
+  std::string item;      // the record's id, or the ISO date bound from a list of dates
+  std::string summary;   // the record's dates, "started 2025-09-08, active"; empty for a date
+
+  bool empty() const { return kind.empty(); }
+  bool operator==(const Binding&) const = default;
+};
+
+/// The binding as every output prints it (language.md §9): "reduced_timetable rt -> RT-3 (started
+/// 2025-09-08, active)", "plan.review_dates d -> 2025-10-01"; "" when empty.
+std::string binding_text(const Binding& binding);
+
+/// The inverse of binding_text, for explanations stored as text (the audit chain hashed that text,
+/// so it cannot change): binding_text(*parse_binding(s)) == s for every s it accepts; nullopt when s
+/// has no " -> ".
+std::optional<Binding> parse_binding(std::string_view text);
+
 /// Why a rule did (or did not) hold for one binding of one pupil.
 struct Explanation {
   std::string rule;           // qualified id
   std::string rule_location;  // `file:line`
   std::string pupil;
   dsl::Date as_of;
-  std::string binding;        // "reduced_timetable rt -> RT-3 (started 2025-09-08, active)"; empty without for each
+  Binding binding;            // empty without for each
   std::optional<ExplanationNode> when;
   std::optional<ExplanationNode> unless;
   Truth result;               // yes: a flag; pending: a due entry
