@@ -67,6 +67,9 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
       if (keep == Keep::names) {  // the text report reads a shown pupil's id and name only
         pupil.records = {};
         pupil.attendance = {};
+        pupil.attributes.resize(1);  // [0] is the id
+        pupil.attributes.shrink_to_fit();
+        pupil.upn.reset();
       }
     }
     part.pupils.clear();
