@@ -139,26 +139,28 @@ int run_run(const RunOptions& options) {
                     : options.format == "html" ? Keep::shown
                     : options.format == "text" ? Keep::names
                                                : Keep::none;
-  // With --db each slice is stored as soon as it is evaluated; explanations no report reads are then
-  // dropped, so a roll's explanations are never all in memory (docs/performance.md).
+  // With --db each slice is stored as soon as it is evaluated. Then, with or without --db, what no
+  // report reads is dropped (explanations unless HTML or --explain; citations in text and CSV), so a
+  // roll's explanations are never all in memory (docs/performance.md).
   std::unique_ptr<store::RunWriter> writer;
-  SliceDone store_slice;
   if (db) {
     writer = begin_store_run(*db, *as_of, ready->compiled->identity(), options.pupils, started, diagnostics);
     if (!writer) return fail();
-    const bool reads_explanations = options.format == "html" || options.explain;
-    store_slice = [&](std::vector<engine::PupilResult>& pupils) {
-      if (!writer->add(pupils, diagnostics)) return false;
-      if (!reads_explanations) {
-        for (engine::PupilResult& p : pupils) {
-          for (engine::Flag& f : p.flags) f.explanation = {};
-        }
-      }
-      return true;
-    };
   }
+  const bool reads_explanations = options.format == "html" || options.explain;
+  const bool reads_citations = options.format == "html" || options.format == "json";
+  const SliceDone after_slice = [&](std::vector<engine::PupilResult>& pupils) {
+    if (writer && !writer->add(pupils, diagnostics)) return false;
+    for (engine::PupilResult& p : pupils) {
+      for (engine::Flag& f : p.flags) {
+        if (!reads_explanations) f.explanation = {};
+        if (!reads_citations) f.cite = std::string();
+      }
+    }
+    return true;
+  };
   std::optional<engine::RunResult> run =
-      evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, store_slice, diagnostics);
+      evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, after_slice, diagnostics);
   if (!run) return fail();
   // Stored before it is reported: a report of a run that failed to store would mislead.
   progress.clear();  // finish_store_run says where the run went
