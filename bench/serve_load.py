@@ -6,6 +6,7 @@ Bounded in time (--seconds) and count (--requests); reports requests/s and p50/p
   bench/serve_load.py                        # 250,000 pupils, 50 clients, 30 s (makes the database once)
   bench/serve_load.py --pupils 20000 --seconds 10
   BUILD=build bench/serve_load.py --db /tmp/la.db
+  bench/serve_load.py --db /tmp/la.db --during-run   # while `run --db` stores a new run (issue 13.5)
 
 The database is made with `waymark gen --pupils N --seed 3 --db FILE --to 2025-11-17` and
 `waymark run --db FILE --pack england --as-of 2025-11-17` when it does not exist yet. Only 127.0.0.1.
@@ -74,6 +75,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--requests", type=int, default=200000, help="stop after this many in all")
     ap.add_argument("--threads", type=int, default=64, help="the server's --threads")
+    ap.add_argument("--during-run", action="store_true",
+                    help="start `waymark run --db` (England, stored) as the load starts; report when it ended")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     waymark = os.path.join(root, os.environ.get("BUILD", "build"), "waymark")
@@ -151,11 +154,22 @@ def main():
                     latencies.setdefault(route, []).append(ms)
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        stored_run = None
+        if args.during_run:
+            stored_run = subprocess.Popen([waymark, "run", "--db", db, "--pack", "england", "--as-of", "2025-11-17",
+                                           "--format", "csv", "--out", db + ".during-run.csv"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.time() - start
+        if stored_run is not None:
+            running = stored_run.poll() is None
+            stored_run.wait()
+            print("the stored run %s (exit %d, %.1f s after the load started)" % (
+                "was still running when the load ended" if running else "ended during the load",
+                stored_run.returncode, time.time() - start), file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=60)
