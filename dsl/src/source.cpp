@@ -174,11 +174,9 @@ std::optional<FileId> read_source(const std::string& path, SourceSet& sources, D
   ReadResult rest = second.valid() ? second.get() : ReadResult{0, 0};
   // A file that shrank while it was read is taken as it now is (up to the first short read).
   const std::size_t done = first.bytes < half ? first.bytes : half + rest.bytes;
-  const bool failed = first.error != 0 || rest.error != 0;
-  errno = first.error != 0 ? first.error : rest.error;
-  const int read_error = errno;
+  const int read_error = first.error != 0 ? first.error : rest.error;
   ::close(fd);
-  if (failed) {
+  if (read_error != 0) {
     diagnostics.error({}, "cannot-read", "cannot read '" + path + "': " + std::strerror(read_error));
     return std::nullopt;
   }

@@ -663,18 +663,22 @@ private:
     return false;
   }
 
-  // place() without diagnostics: false where place() would report a problem.
-  static bool place_quietly(Pupil& pupil, dsl::Date day, const std::array<std::uint8_t, 2>& sessions) {
+  // What putting one day's marks into a pupil's span found.
+  enum class Placed { placed, span_too_long, overlapping };
+
+  // Puts one day's two sessions into the pupil's span, growing it as needed; the one mechanism behind
+  // place() (which reports) and place_quietly() (the two-core reader, which only needs to know).
+  static Placed place_marks(Pupil& pupil, dsl::Date day, const std::array<std::uint8_t, 2>& sessions) {
     AttendanceMarks& marks = pupil.attendance;
     if (marks.sessions.empty()) {
       marks.first = day;
       marks.sessions.assign({sessions[0], sessions[1]});
-      return true;
+      return Placed::placed;
     }
     const std::int32_t offset = dsl::days_between(marks.first, day);
     const auto days = static_cast<std::int32_t>(marks.sessions.size() / 2);
     const std::int32_t new_span = std::max(days, offset + 1) - std::min(0, offset);
-    if (new_span > max_marks_days) return false;
+    if (new_span > max_marks_days) return Placed::span_too_long;
     if (offset < 0) {
       marks.sessions.insert(marks.sessions.begin(), static_cast<std::size_t>(-2 * offset), not_recorded);
       marks.first = day;
@@ -682,40 +686,27 @@ private:
       marks.sessions.resize(static_cast<std::size_t>(2 * (offset + 1)), not_recorded);
     }
     const auto slot = static_cast<std::size_t>(2 * dsl::days_between(marks.first, day));
-    if (marks.sessions[slot] != not_recorded || marks.sessions[slot + 1] != not_recorded) return false;
+    if (marks.sessions[slot] != not_recorded || marks.sessions[slot + 1] != not_recorded) return Placed::overlapping;
     marks.sessions[slot] = sessions[0];
     marks.sessions[slot + 1] = sessions[1];
-    return true;
+    return Placed::placed;
   }
 
-  // Puts one day's two sessions into the pupil's span, growing it as needed.
+  static bool place_quietly(Pupil& pupil, dsl::Date day, const std::array<std::uint8_t, 2>& sessions) {
+    return place_marks(pupil, day, sessions) == Placed::placed;
+  }
+
   void place(CsvFile& f, const CsvCell& at, Pupil& pupil, dsl::Date day, const std::uint8_t (&sessions)[2]) {
-    AttendanceMarks& marks = pupil.attendance;
-    if (marks.sessions.empty()) {
-      marks.first = day;
-      marks.sessions.assign({sessions[0], sessions[1]});
-      return;
+    switch (place_marks(pupil, day, {sessions[0], sessions[1]})) {
+      case Placed::placed:
+        return;
+      case Placed::span_too_long:
+        f.error(at, "marks-span", "with this date the pupil's marks would span more than 20 years: check the dates");
+        return;
+      case Placed::overlapping:
+        f.error(at, "overlapping-marks", "a second row for the same pupil and day: give each pupil one row per day");
+        return;
     }
-    const std::int32_t offset = dsl::days_between(marks.first, day);
-    const auto days = static_cast<std::int32_t>(marks.sessions.size() / 2);
-    const std::int32_t new_span = std::max(days, offset + 1) - std::min(0, offset);
-    if (new_span > max_marks_days) {
-      f.error(at, "marks-span", "with this date the pupil's marks would span more than 20 years: check the dates");
-      return;
-    }
-    if (offset < 0) {
-      marks.sessions.insert(marks.sessions.begin(), static_cast<std::size_t>(-2 * offset), not_recorded);
-      marks.first = day;
-    } else if (offset >= days) {
-      marks.sessions.resize(static_cast<std::size_t>(2 * (offset + 1)), not_recorded);
-    }
-    const auto slot = static_cast<std::size_t>(2 * dsl::days_between(marks.first, day));
-    if (marks.sessions[slot] != not_recorded || marks.sessions[slot + 1] != not_recorded) {
-      f.error(at, "overlapping-marks", "a second row for the same pupil and day: give each pupil one row per day");
-      return;
-    }
-    marks.sessions[slot] = sessions[0];
-    marks.sessions[slot + 1] = sessions[1];
   }
 
   const dsl::Vocabulary& vocabulary_;

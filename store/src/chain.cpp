@@ -49,19 +49,13 @@ Digest row_content(const ChainedTable& table, const std::vector<SqlValue>& value
 
 RowHash hash_row(const ChainedTable& table, const std::vector<SqlValue>& values) {
   RowHash out;
-  Sha256 whole;
-  whole.frame_text("waymark-row-v1");
-  whole.frame_text(table.name);
+  out.content = row_content(table, values);
   out.columns.reserve(4 * table.columns.size());
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     static const SqlValue none;
-    const SqlValue& v = i < values.size() ? values[i] : none;
-    whole.frame_text(table.columns[i]);
-    whole.frame_value(v);
-    const std::uint32_t locator = column_locator(table.columns[i], v);
+    const std::uint32_t locator = column_locator(table.columns[i], i < values.size() ? values[i] : none);
     for (int shift = 24; shift >= 0; shift -= 8) out.columns.push_back(static_cast<std::uint8_t>(locator >> shift));
   }
-  out.content = whole.finish();
   return out;
 }
 

@@ -169,14 +169,16 @@ bool RunWriter::add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnos
     RunRecord& run = s.out.run;
     std::vector<std::int64_t> first_flag(pupils.size() + 1, s.next_flag);
     std::vector<std::int64_t> first_due(pupils.size() + 1, s.next_due);
+    std::vector<std::int64_t> version(pupils.size());  // the stored version each pupil was read from
     for (std::size_t i = 0; i < pupils.size(); ++i) {
       const engine::PupilResult& p = pupils[i];
       const auto at = s.version_of.find(p.id);
       if (at == s.version_of.end()) {
         throw SqlError("database-error", "internal error: a pupil was evaluated but not read from the store");
       }
+      version[i] = at->second;
       s.pupils_digest.frame_text(p.id);
-      s.pupils_digest.frame_integer(at->second);
+      s.pupils_digest.frame_integer(version[i]);
       s.pupils_digest.frame_value(p.current_tier != 0 ? SqlValue(p.current_tier) : SqlValue());
       s.pupils_digest.frame_value(p.suggested_tier ? SqlValue(*p.suggested_tier) : SqlValue());
       first_flag[i + 1] = first_flag[i] + static_cast<std::int64_t>(p.flags.size());
@@ -198,7 +200,7 @@ bool RunWriter::add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnos
       std::size_t at = 0;
       for (std::size_t n = from; n < to; ++n) {
         const engine::PupilResult& p = pupils[n];
-        s.insert_pupil.bind(1, run.id).bind(2, p.id).bind(3, s.version_of.find(p.id)->second);
+        s.insert_pupil.bind(1, run.id).bind(2, p.id).bind(3, version[n]);
         s.insert_pupil.bind(4, p.current_tier != 0 ? std::optional<std::int64_t>(p.current_tier) : std::nullopt);
         s.insert_pupil.bind(5, p.suggested_tier);
         s.insert_pupil.run();
