@@ -41,16 +41,6 @@ AttendanceCodes::AttendanceCodes(const dsl::Vocabulary& vocabulary) {
   }
 }
 
-std::optional<std::uint8_t> AttendanceCodes::find(std::string_view token) const {
-  std::uint8_t index = not_recorded;
-  if (token.size() == 1) index = single_[static_cast<unsigned char>(token[0])];
-  if (token.size() == 2 && is_upper(token[0]) && is_digit(token[1])) {
-    index = pair_[static_cast<std::size_t>((token[0] - 'A') * 10 + (token[1] - '0'))];
-  }
-  if (index == not_recorded) return std::nullopt;
-  return index;
-}
-
 CodeSet AttendanceCodes::set_of(const std::vector<std::string>& list) const {
   CodeSet out{};
   for (const std::string& c : list) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <future>
@@ -16,6 +17,7 @@
 #include "case_forms.hpp"
 #include "csv_file.hpp"
 #include "csv_reader.hpp"
+#include "plain_row.hpp"
 #include "value_text.hpp"
 #include "waymark/engine/case_loader.hpp"
 #include "waymark/engine/upn.hpp"
@@ -500,33 +502,49 @@ private:
   }
 
   // ---- attendance.csv on two cores
-  // A roll's attendance file is most of the input (a row per pupil per day). The second half, from
-  // the first line of a new pupil, is read on another thread into compact marks while this thread
-  // reads the first half into the pupils; the second half's marks are then placed in file order, so
-  // the result is the one of a single pass. Any problem at all (a bad row, a quoted pupil id at the
-  // split, overlapping marks) sends the whole file back to the single pass, which reports it exactly
-  // as before: errors are rare, and their messages and order must not depend on threads.
+  // A roll's attendance file is most of the input (a row per pupil per day). It is read in two parts
+  // side by side, the second from the first line of a new pupil. Each part gathers a pupil's run of
+  // rows and places it at once, into a span allocated at its exact size. A pupil is claimed by the
+  // first part to place it; a pupil whose rows are in both parts, or any problem at all (a bad row,
+  // a quoted cell, overlapping marks), sends the whole file back to the single pass, which reports it
+  // exactly as before: errors are rare, and their messages and order must not depend on threads.
   struct DayMarks {
     std::int32_t day;
-    std::uint8_t sessions[2];
+    std::array<std::uint8_t, 2> sessions;
   };
-  struct PupilRun {
-    std::uint32_t pupil;
-    std::uint32_t days;
-  };
-  struct Half {
-    std::vector<PupilRun> runs;
-    std::vector<DayMarks> days;
-    bool ok = true;
-  };
+  using Claims = std::vector<std::atomic<std::uint8_t>>;
 
-  // Reads rows from `from` to `to` (a line start, or the end) with a reader of its own. With `into`,
-  // marks are placed at once; otherwise they are collected in `half`. False at the first problem.
-  // Reads rows from `from` to `to` (a line start, or the end) on its own. With `half`, marks are
-  // collected there; otherwise placed at once. False at the first problem, and at any quoted cell: the
-  // rows are split at commas directly (no cell list), which is exact only for unquoted rows.
+  // Places one pupil's run of rows read by part `part` (1 or 2); false if the other part has the pupil
+  // too, or the marks overlap or span too long (the single pass then says which).
+  bool place_run(std::size_t index, const std::vector<DayMarks>& run, Claims& claims, std::uint8_t part) {
+    if ((claims[index].fetch_or(part, std::memory_order_relaxed) & ~part) != 0) return false;
+    AttendanceMarks& marks = pupils_[index].attendance;
+    if (!marks.sessions.empty()) {  // this part met the pupil before, further up: rare, grow the span
+      for (const DayMarks& m : run) {
+        if (!place_quietly(pupils_[index], dsl::Date::from_days(m.day), m.sessions)) return false;
+      }
+      return true;
+    }
+    const auto [low, high] = std::minmax_element(run.begin(), run.end(),
+                                                 [](const DayMarks& a, const DayMarks& b) { return a.day < b.day; });
+    const std::int32_t days = high->day - low->day + 1;
+    if (days > max_marks_days) return false;
+    marks.first = dsl::Date::from_days(low->day);
+    marks.sessions.assign(static_cast<std::size_t>(2 * days), not_recorded);
+    for (const DayMarks& m : run) {
+      const auto slot = static_cast<std::size_t>(2 * (m.day - low->day));
+      if (marks.sessions[slot] != not_recorded || marks.sessions[slot + 1] != not_recorded) return false;
+      marks.sessions[slot] = m.sessions[0];
+      marks.sessions[slot + 1] = m.sessions[1];
+    }
+    return true;
+  }
+
+  // Reads the rows from `from` to `to` (a line start, or the end) as part `part`, placing each pupil's
+  // run of rows as it ends. False at the first problem, or when `stop` says the other part failed.
   bool read_marks(CsvFile& f, const std::array<std::size_t, 4>& column, std::size_t from, std::size_t to,
-                  Half* half) {
+                  Claims& claims, std::uint8_t part, std::atomic<bool>& stop) {
+    if (f.width() != 4) return false;
     const std::string_view text = f.text();
     const char* data = text.data();
     const std::size_t n = text.size();
@@ -535,8 +553,12 @@ private:
     // distinct date text is checked exactly as the single pass checks it, once.
     constexpr std::int32_t unknown = std::numeric_limits<std::int32_t>::min();
     std::vector<std::int32_t> dates(256 * 12 * 31, unknown);
+    std::vector<DayMarks> run;
     std::string_view last_id;
     std::size_t last_index = pupils_.size();
+    const auto end_run = [&] {
+      return run.empty() || (!stop.load(std::memory_order_relaxed) && place_run(last_index, run, claims, part));
+    };
     std::size_t pos = from;
     while (pos < to) {
       if (data[pos] == '\n') {
@@ -547,29 +569,11 @@ private:
         pos += 2;
         continue;
       }
-      // One scan of the row: its commas, its end, and any quote (which sends the file to the full reader).
-      if (f.width() != cells.size()) return false;
-      std::size_t cell = 0;
-      std::size_t start = pos;
-      std::size_t scan = pos;
-      for (; scan < n; ++scan) {
-        const char c = data[scan];
-        if (c == '\n') break;
-        if (c == '"') return false;
-        if (c == ',') {
-          if (cell + 1 == cells.size()) return false;  // more cells than the header names
-          cells[cell++] = std::string_view(data + start, scan - start);
-          start = scan + 1;
-        }
-      }
-      std::size_t line_end = scan;
-      if (line_end > start && data[line_end - 1] == '\r') --line_end;
-      if (cell + 1 != cells.size()) return false;
-      cells[cell] = std::string_view(data + start, line_end - start);
-      pos = scan == n ? n : scan + 1;
-
+      if (!split_plain_row(text, pos, cells, pos)) return false;
       const std::string_view id = cells[column[0]];
       if (last_index == pupils_.size() || !same_id(id, last_id)) {
+        if (!end_run()) return false;
+        run.clear();
         std::size_t index = last_index == pupils_.size() ? 0 : last_index + 1;
         if (index >= pupils_.size() || !same_id(pupils_[index].id(), id)) {
           const auto at = index_.find(id);
@@ -578,7 +582,6 @@ private:
         }
         last_index = index;
         last_id = id;
-        if (half != nullptr) half->runs.push_back({static_cast<std::uint32_t>(index), 0});
       }
       const std::string_view date = cells[column[1]];
       const auto digit = [&](std::size_t i) { return static_cast<unsigned>(date[i] - '0'); };
@@ -593,27 +596,22 @@ private:
           slot = &dates[((year - 1900) * 12 + month - 1) * 31 + day_of_month - 1];
         }
       }
-      dsl::Date day;
+      std::int32_t day;
       if (slot != nullptr && *slot != unknown) {
-        day = dsl::Date::from_days(*slot);
+        day = *slot;
       } else {
         ValueError e;
         const auto d = parse_date(date, "date", e);
         if (!d) return false;
-        day = *d;
-        if (slot != nullptr) *slot = d->days();
+        day = d->days();
+        if (slot != nullptr) *slot = day;
       }
       const auto am = codes_.find(cells[column[2]]);
       const auto pm = codes_.find(cells[column[3]]);
       if (!am || !pm) return false;
-      if (half != nullptr) {
-        half->days.push_back({day.days(), {*am, *pm}});
-        ++half->runs.back().days;
-      } else if (!place_quietly(pupils_[last_index], day, {*am, *pm})) {
-        return false;
-      }
+      run.push_back({day, {*am, *pm}});
     }
-    return pos == to;
+    return pos == to && end_run();
   }
 
   // The start of the first line, at or after the middle of [from, end), whose pupil differs from the
@@ -643,20 +641,16 @@ private:
     if (text.size() - start < (1u << 20) || std::thread::hardware_concurrency() < 2 || f.failed()) return false;
     const auto split = split_point(text, start);
     if (!split) return false;
-    Half second;
-    second.days.reserve((text.size() - *split) / 20);  // a row is about 25 bytes: rarely grows
-    auto reading = std::async(std::launch::async, [&] { second.ok = read_marks(f, column, *split, text.size(), &second); });
-    bool ok = read_marks(f, column, start, *split, nullptr);
-    reading.get();
-    ok = ok && second.ok;
-    std::size_t d = 0;
-    for (std::size_t r = 0; ok && r < second.runs.size(); ++r) {
-      Pupil& pupil = pupils_[second.runs[r].pupil];
-      for (std::uint32_t k = 0; ok && k < second.runs[r].days; ++k, ++d) {
-        const DayMarks& m = second.days[d];
-        ok = place_quietly(pupil, dsl::Date::from_days(m.day), {m.sessions[0], m.sessions[1]});
-      }
-    }
+    Claims claims(pupils_.size());
+    std::atomic<bool> stop{false};
+    const auto read_part = [&](std::size_t from, std::size_t to, std::uint8_t part) {
+      const bool ok = read_marks(f, column, from, to, claims, part, stop);
+      if (!ok) stop = true;
+      return ok;
+    };
+    auto reading = std::async(std::launch::async, [&] { return read_part(*split, text.size(), 2); });
+    bool ok = read_part(start, *split, 1);
+    ok = reading.get() && ok;
     if (ok) return true;
     for (Pupil& p : pupils_) p.attendance = AttendanceMarks{};  // back to the single pass
     f.seek(start);

@@ -89,6 +89,52 @@ TEST(CaseCsvParallel, AProblemInTheSecondHalfIsReportedAsByOnePass) {
       << twice.diagnostics;
 }
 
+// Each half places a pupil's run of rows at once; a pupil met again further down the same half grows
+// its span. Pupil 3's day 4 moves after pupil 500's rows (first half), pupil 1500's day 0 after pupil
+// 1800's (second half), so both spans are filled in two pieces, the second before the first day.
+TEST(CaseCsvParallel, APupilMetTwiceInOneHalfGetsAllItsMarks) {
+  std::string attendance = attendance_csv({}, 3, 4);
+  const auto move_after = [&](int after_pupil, const std::string& row) {
+    const std::string last_row_of = pupil_id(after_pupil) + "," + date_of(days - 1);
+    const std::size_t at = attendance.find('\n', attendance.find(last_row_of)) + 1;
+    attendance.insert(at, row);
+  };
+  move_after(500, pupil_id(3) + ",2025-09-05,C,C\n");
+  const std::string first_day_1500 = pupil_id(1500) + ",2025-09-01,";
+  const std::size_t row_at = attendance.find(first_day_1500);
+  const std::size_t row_end = attendance.find('\n', row_at) + 1;
+  const std::string row = attendance.substr(row_at, row_end - row_at);
+  attendance.erase(row_at, row_end - row_at);
+  move_after(1800, row);
+  const auto loaded = testing::load_csv(pupils_csv(), {}, attendance);
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  const AttendanceCodes codes(testing::england());
+  const Pupil* three = loaded.caseload.find(pupil_id(3));
+  const Pupil* later = loaded.caseload.find(pupil_id(1500));
+  ASSERT_NE(three, nullptr);
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(codes.code(three->attendance.session(day("2025-09-05"), 1)), "C");
+  EXPECT_EQ(three->attendance.sessions.size(), 60u);
+  EXPECT_EQ(later->attendance.first, day("2025-09-01"));
+  EXPECT_EQ(later->attendance.sessions.size(), 60u);
+  // Pupil 1500 (1500 % 7 = 2): mornings absent on d = 5, 12, 19, 26 (4), day 0 included or not.
+  const auto c = count_sessions(later->attendance, codes, day("2025-09-01"), day("2025-09-30"), day("2025-09-30"));
+  EXPECT_EQ(c.possible, 60);
+  EXPECT_EQ(c.absent, 4);
+}
+
+TEST(CaseCsvParallel, ARepeatedDayWithinOnePupilsRowsIsReportedAsByOnePass) {
+  // Pupil 10's day 2 written twice in a row, in the first half: the repeat is line 2 + 10 * 30 + 3.
+  std::string attendance = attendance_csv();
+  const std::string row = pupil_id(10) + "," + date_of(2) + ",/,\\\n";
+  attendance.insert(attendance.find(row) + row.size(), row);
+  const auto loaded = testing::load_csv(pupils_csv(), {}, attendance);
+  EXPECT_FALSE(loaded.ok);
+  EXPECT_NE(loaded.diagnostics.find("attendance.csv:305:10: error: a second row for the same pupil and day"),
+            std::string::npos)
+      << loaded.diagnostics;
+}
+
 // With a large attendance.csv, records.csv is read on another thread at the same time.
 TEST(CaseCsvParallel, RecordsReadBesideALargeAttendanceFileAreAllKept) {
   const std::string records = "pupil_id,kind,id,date,start,end,fields\n" + pupil_id(7) +
