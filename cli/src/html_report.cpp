@@ -4,8 +4,15 @@
 // numbered on it, the list of those numbered flags with their next steps, the due deadlines, and each
 // flag's explanation folded beneath it. `--out-dir` writes one such file per school and an index.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -56,11 +63,62 @@ std::string tier_text(const engine::PupilResult& p) {
 
 namespace {
 
-// Writes the report as it goes: every result is already in memory, so nothing waits on a later pupil,
-// and the document (1.8 GB for a 250,000-pupil LA run) is never held as one string.
+std::string name_of(const engine::Pupil* pupil, const ReportOptions& options) {
+  return !options.redact && pupil != nullptr && pupil->name ? " " + *pupil->name : "";
+}
+
+// What a pupil's section is drawn with besides the pupil's own result and case data.
+struct SectionContext {
+  dsl::Date as_of;
+  const engine::PackIdentity& pack;
+  const engine::Calendar& calendar;
+  const dsl::Vocabulary& vocabulary;
+  const ReportOptions& options;
+};
+
+// One pupil needing attention: the timeline, the numbered flags with their next steps and folded
+// explanations, and the due deadlines. `pupil` is the case data (null: no timeline).
+void write_section(std::ostream& out, const engine::PupilResult& p, const engine::Pupil* pupil, const SectionContext& c) {
+  out << "<section class=\"pupil\" id=\"" << anchor_of(p.id) << "\"><h2>" << escape_html(p.id + name_of(pupil, c.options))
+      << " <span class=\"tiers\">" << tier_text(p) << "</span></h2>\n";
+  if (pupil != nullptr) {
+    out << report::timeline_svg(p, *pupil, c.as_of, c.calendar, c.vocabulary, "timeline-" + anchor_of(p.id)) << "\n";
+  }
+  if (!p.flags.empty()) out << "<h3>Flags</h3><ol class=\"flags\">";
+  for (const engine::Flag& f : p.flags) {
+    const char* severity = engine::severity_name(f.severity);
+    out << "<li><span class=\"sev " << severity << "\">" << severity << "</span> " << escape_html(f.title);
+    if (!f.evidence.empty()) {
+      std::string ids;
+      for (const std::string& e : f.evidence) ids += (ids.empty() ? "" : ", ") + e;
+      out << " <span class=\"evidence\">(records " << escape_html(ids) << ")</span>";
+    }
+    out << "<ul class=\"actions\">";
+    for (const std::string& a : f.actions) out << "<li>" << escape_html(a) << "</li>";
+    for (const std::string& r : f.notify) out << "<li>tell: " << escape_html(r) << "</li>";
+    if (!f.cite.empty()) out << "<li>guidance: " << escape_html(f.cite) << "</li>";
+    out << "</ul><details><summary>Why this flag</summary><pre>"
+        << escape_html(engine::explanation_text(f.explanation, c.pack)) << "</pre></details></li>";
+  }
+  if (!p.flags.empty()) out << "</ol>\n";
+  for (const engine::DueEntry& d : p.due) {
+    out << "<p class=\"due\">Due by <strong>"
+        << (d.deadline ? report::long_date(*d.deadline) : std::string("a date beyond the loaded calendar"))
+        << "</strong>: " << escape_html(d.title);
+    for (const std::string& a : d.actions) out << " &mdash; " << escape_html(a);
+    out << "</p>\n";
+  }
+  out << "<p><a href=\"#contents\">Back to the list of pupils</a></p></section>\n";
+}
+
+// Writes each pupil's section, in the order of the contents.
+using SectionWriter = std::function<void(std::ostream& out, const engine::PupilResult& p)>;
+
+// The report around the sections: title, summary and contents from the results and the pupils' names
+// (`caseload`), then each section written by `section`. Written as it goes: the document (1.8 GB for a
+// 250,000-pupil LA run) is never held as one string.
 void write_html(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
-                const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options,
-                const std::string& heading) {
+                const ReportOptions& options, const std::string& heading, const SectionWriter& section) {
   const std::vector<const engine::PupilResult*> order = attention_order(run);
   std::size_t counts[4] = {0, 0, 0, 0};
   std::size_t flagged = 0;
@@ -68,11 +126,6 @@ void write_html(std::ostream& out, const engine::RunResult& run, const engine::C
     flagged += p.flags.empty() ? 0 : 1;
     for (const engine::Flag& f : p.flags) ++counts[static_cast<int>(f.severity)];
   }
-  auto name_of = [&](const engine::PupilResult& p) -> std::string {
-    if (options.redact) return "";
-    const engine::Pupil* pupil = caseload.find(p.id);
-    return pupil != nullptr && pupil->name ? " " + *pupil->name : "";
-  };
   const std::string title = (heading.empty() ? std::string("Waymark") : heading) + " as of " + report::long_date(run.as_of);
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
       << "content=\"width=device-width, initial-scale=1\"><title>" << escape_html(title) << "</title><style>" << style
@@ -90,47 +143,24 @@ void write_html(std::ostream& out, const engine::RunResult& run, const engine::C
   if (!order.empty()) {
     out << "<nav class=\"contents\" aria-labelledby=\"contents\"><h2 id=\"contents\">Pupils needing attention</h2><ol>";
     for (const engine::PupilResult* p : order) {
-      out << "<li><a href=\"#" << anchor_of(p->id) << "\">" << escape_html(p->id + name_of(*p)) << "</a> ("
-          << p->flags.size() << (p->flags.size() == 1 ? " flag" : " flags");
+      out << "<li><a href=\"#" << anchor_of(p->id) << "\">" << escape_html(p->id + name_of(caseload.find(p->id), options))
+          << "</a> (" << p->flags.size() << (p->flags.size() == 1 ? " flag" : " flags");
       if (!p->due.empty()) out << ", " << p->due.size() << " due";
       out << ")</li>";
     }
     out << "</ol></nav>\n";
   }
-  for (const engine::PupilResult* p : order) {
-    const engine::Pupil* pupil = caseload.find(p->id);
-    out << "<section class=\"pupil\" id=\"" << anchor_of(p->id) << "\"><h2>" << escape_html(p->id + name_of(*p))
-        << " <span class=\"tiers\">" << tier_text(*p) << "</span></h2>\n";
-    if (pupil != nullptr) {
-      out << report::timeline_svg(*p, *pupil, run.as_of, calendar, vocabulary, "timeline-" + anchor_of(p->id)) << "\n";
-    }
-    if (!p->flags.empty()) out << "<h3>Flags</h3><ol class=\"flags\">";
-    for (const engine::Flag& f : p->flags) {
-      const char* severity = engine::severity_name(f.severity);
-      out << "<li><span class=\"sev " << severity << "\">" << severity << "</span> " << escape_html(f.title);
-      if (!f.evidence.empty()) {
-        std::string ids;
-        for (const std::string& e : f.evidence) ids += (ids.empty() ? "" : ", ") + e;
-        out << " <span class=\"evidence\">(records " << escape_html(ids) << ")</span>";
-      }
-      out << "<ul class=\"actions\">";
-      for (const std::string& a : f.actions) out << "<li>" << escape_html(a) << "</li>";
-      for (const std::string& r : f.notify) out << "<li>tell: " << escape_html(r) << "</li>";
-      if (!f.cite.empty()) out << "<li>guidance: " << escape_html(f.cite) << "</li>";
-      out << "</ul><details><summary>Why this flag</summary><pre>"
-          << escape_html(engine::explanation_text(f.explanation, run.pack)) << "</pre></details></li>";
-    }
-    if (!p->flags.empty()) out << "</ol>\n";
-    for (const engine::DueEntry& d : p->due) {
-      out << "<p class=\"due\">Due by <strong>"
-          << (d.deadline ? report::long_date(*d.deadline) : std::string("a date beyond the loaded calendar"))
-          << "</strong>: " << escape_html(d.title);
-      for (const std::string& a : d.actions) out << " &mdash; " << escape_html(a);
-      out << "</p>\n";
-    }
-    out << "<p><a href=\"#contents\">Back to the list of pupils</a></p></section>\n";
-  }
+  for (const engine::PupilResult* p : order) section(out, *p);
   out << "</main></body></html>\n";
+}
+
+void write_html(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
+                const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options,
+                const std::string& heading) {
+  const SectionContext context{run.as_of, run.pack, calendar, vocabulary, options};
+  write_html(out, run, caseload, options, heading, [&](std::ostream& o, const engine::PupilResult& p) {
+    write_section(o, p, caseload.find(p.id), context);
+  });
 }
 
 }  // namespace
@@ -194,6 +224,81 @@ std::vector<SchoolReport> html_reports_by_school(const engine::RunResult& run, c
 }  // namespace waymark::cli
 
 namespace waymark::cli {
+
+HtmlSpool::HtmlSpool(dsl::Date as_of, const engine::PackIdentity& pack, const engine::Calendar& calendar,
+                     const dsl::Vocabulary& vocabulary, const ReportOptions& options)
+    : as_of_(as_of), pack_(pack), calendar_(calendar), vocabulary_(vocabulary), options_(options) {}
+
+HtmlSpool::~HtmlSpool() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool HtmlSpool::fail(const char* doing, int error, dsl::Diagnostics& diagnostics) {
+  diagnostics.error({}, "cannot-write",
+                    std::string("cannot ") + doing + " the HTML report's temporary file: " + std::strerror(error) +
+                        "; free some disk space or set TMPDIR (with --out to stdout) to a folder with room");
+  return false;
+}
+
+bool HtmlSpool::open(const std::string& directory, dsl::Diagnostics& diagnostics) {
+  // O_TMPFILE: a file with no name, so nothing is left behind whatever happens to this process, and
+  // nobody else can open it. Where the file system lacks it, a named file removed at once.
+  fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    std::string name = directory + "/.waymark-html-XXXXXX";
+    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd_ >= 0) ::unlink(name.c_str());
+  }
+  return fd_ >= 0 || fail("create", errno, diagnostics);
+}
+
+bool HtmlSpool::add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
+                    dsl::Diagnostics& diagnostics) {
+  const SectionContext context{as_of_, pack_, calendar_, vocabulary_, options_};
+  std::ostringstream section;
+  for (std::size_t i = 0; i < results.size() && i < pupils.size(); ++i) {
+    const engine::PupilResult& p = results[i];
+    if (p.flags.empty() && p.due.empty()) continue;
+    section.str(std::string());
+    write_section(section, p, &pupils[i], context);
+    const std::string text = section.str();
+    for (std::size_t done = 0; done < text.size();) {
+      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return fail("write", n < 0 ? errno : ENOSPC, diagnostics);
+      done += static_cast<std::size_t>(n);
+    }
+    sections_[p.id] = Span{size_, text.size()};
+    size_ += text.size();
+  }
+  return true;
+}
+
+bool HtmlSpool::write(std::ostream& out, const engine::RunResult& run, const engine::Caseload& names,
+                      dsl::Diagnostics& diagnostics) {
+  std::vector<char> buffer;
+  int error = 0;
+  write_html(out, run, names, options_, "", [&](std::ostream& o, const engine::PupilResult& p) {
+    const auto at = sections_.find(p.id);
+    if (at == sections_.end() || error != 0) {
+      error = error != 0 ? error : EIO;
+      return;
+    }
+    buffer.resize(at->second.size);
+    for (std::size_t done = 0; done < buffer.size();) {
+      const ssize_t n = ::pread(fd_, buffer.data() + done, buffer.size() - done,
+                                static_cast<off_t>(at->second.offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error = n < 0 ? errno : EIO;
+        return;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    o.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  });
+  return error == 0 || fail("read", error, diagnostics);
+}
 
 // Written straight into the whole-or-nothing output file, as the other formats are.
 void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,

@@ -2,9 +2,13 @@
 // The output formats of `waymark run` (cli.md): text for a SENCO, JSON for programs, CSV for
 // spreadsheets. Each is a pure function of the run, so identical runs give identical bytes.
 
+#include <cstdint>
 #include <ostream>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include "waymark/dsl/diagnostic.hpp"
 #include "waymark/engine/calendar.hpp"
 #include "waymark/engine/pupil.hpp"
 #include "waymark/engine/result.hpp"
@@ -35,6 +39,44 @@ std::string html_report(const engine::RunResult& run, const engine::Caseload& ca
                         const dsl::Vocabulary& vocabulary, const ReportOptions& options, const std::string& heading = "");
 void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
                        const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options);
+/// The HTML report of a run evaluated a slice at a time (`run --format html`): each pupil's section
+/// (timeline, flags, explanations) is drawn as its slice is evaluated and kept in a temporary file
+/// private to its owner (gone when closed), so neither the roll's case data nor its explanations are
+/// held to the end; write() then gives the same bytes as write_html_report, copying each section in
+/// the contents' order.
+class HtmlSpool {
+public:
+  HtmlSpool(dsl::Date as_of, const engine::PackIdentity& pack, const engine::Calendar& calendar,
+            const dsl::Vocabulary& vocabulary, const ReportOptions& options);
+  ~HtmlSpool();
+  HtmlSpool(const HtmlSpool&) = delete;
+  HtmlSpool& operator=(const HtmlSpool&) = delete;
+  /// Creates the temporary file in `directory`; false with a diagnostic.
+  bool open(const std::string& directory, dsl::Diagnostics& diagnostics);
+  /// Draws the sections of the pupils needing attention among `results`, evaluated from `pupils`
+  /// (aligned with them).
+  bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
+           dsl::Diagnostics& diagnostics);
+  /// The whole report; `names` holds the names of the pupils shown (at least).
+  bool write(std::ostream& out, const engine::RunResult& run, const engine::Caseload& names,
+             dsl::Diagnostics& diagnostics);
+
+private:
+  struct Span {
+    std::uint64_t offset = 0;
+    std::size_t size = 0;
+  };
+  bool fail(const char* doing, int error, dsl::Diagnostics& diagnostics);
+  dsl::Date as_of_;
+  const engine::PackIdentity& pack_;
+  const engine::Calendar& calendar_;
+  const dsl::Vocabulary& vocabulary_;
+  const ReportOptions& options_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  std::unordered_map<std::string, Span> sections_;
+};
+
 /// One file of `--out-dir`: its name within the folder and its HTML.
 struct SchoolReport {
   std::string file;

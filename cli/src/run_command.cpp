@@ -2,6 +2,7 @@
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -37,33 +38,38 @@ struct RunOptions {
 // (those with flags or due entries), HTML all of theirs (timelines).
 enum class Keep { none, names, shown, all };
 
-// What is done with each slice's results before they join the run (storing them); false to stop.
-using SliceDone = std::function<bool(std::vector<engine::PupilResult>&)>;
+// What is done with each slice's results, beside the pupils they were evaluated from, before they join
+// the run (storing them, drawing their HTML); false to stop.
+using SliceDone = std::function<bool(std::vector<engine::PupilResult>&, const std::vector<engine::Pupil>&)>;
+// Replaces `part` with the next slice of pupils, in id order; false when none are left.
+using NextSlice = std::function<bool(std::vector<engine::Pupil>& part)>;
 
-// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads.
-// A roll's case data and its results are then never all in memory at once (a 250,000-pupil LA run
-// stayed above 1 GB). Each pupil's result depends on that pupil alone, so the run is the same.
-std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, engine::Caseload& caseload,
-                                                    const engine::EvaluateOptions& options, Keep keep,
-                                                    const SliceDone& after_slice, dsl::Diagnostics& diagnostics) {
-  constexpr std::size_t slice = 16384;
-  const std::size_t total = caseload.pupils.size();
+constexpr std::size_t slice_size = 16384;
+
+// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads
+// (in `kept`). A roll's case data and its results are then never all in memory at once (a
+// 250,000-pupil LA run stayed above 1 GB). Each pupil's result depends on that pupil alone, so the
+// run is the same.
+std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, const NextSlice& next_slice,
+                                                    std::size_t total, const engine::EvaluateOptions& options,
+                                                    Keep keep, const SliceDone& after_slice, engine::Caseload& kept,
+                                                    dsl::Diagnostics& diagnostics) {
   std::optional<engine::RunResult> run;
-  std::vector<engine::Pupil> kept;
   engine::Caseload part;
-  for (std::size_t from = 0; from == 0 || from < total; from += slice) {
-    const std::size_t to = std::min(total, from + slice);
-    part.pupils.assign(std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(from)),
-                       std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(to)));
+  std::size_t done = 0;
+  for (bool first = true;; first = false) {
+    const bool more = next_slice(part.pupils);
+    if (!more && !first) break;  // an empty roll is still evaluated once: the run's header
     engine::EvaluateOptions sliced = options;
     if (options.progress) {
-      sliced.progress = [&](std::size_t done, std::size_t) { options.progress(from + done, total); };
+      sliced.progress = [&](std::size_t n, std::size_t) { options.progress(done + n, std::max(total, done + n)); };
     }
     std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
-    if (!r || (after_slice && !after_slice(r->pupils))) return std::nullopt;
+    if (!r || (after_slice && !after_slice(r->pupils, part.pupils))) return std::nullopt;
+    done += part.pupils.size();
     for (std::size_t i = 0; i < r->pupils.size(); ++i) {
       if (keep == Keep::none || (keep != Keep::all && r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
-      engine::Pupil& pupil = kept.emplace_back(std::move(part.pupils[i]));
+      engine::Pupil& pupil = kept.pupils.emplace_back(std::move(part.pupils[i]));
       if (keep == Keep::names) {  // the text report reads a shown pupil's id and name only
         pupil.records = {};
         pupil.attendance = {};
@@ -72,17 +78,37 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
         pupil.upn.reset();
       }
     }
-    part.pupils.clear();
     if (!run) {
       run = std::move(r);
       run->pupils.reserve(total);
     } else {
       std::move(r->pupils.begin(), r->pupils.end(), std::back_inserter(run->pupils));
     }
-    if (to == total) break;
+    if (!more) break;
   }
-  caseload.pupils = std::move(kept);
   return run;
+}
+
+// The next slice of a caseload already in memory (the case files), moved out of it.
+NextSlice slices_of(engine::Caseload& caseload) {
+  return [&caseload, from = std::size_t{0}](std::vector<engine::Pupil>& part) mutable {
+    const std::size_t to = std::min(caseload.pupils.size(), from + slice_size);
+    part.assign(std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(from)),
+                std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(to)));
+    from = to;
+    return !part.empty();
+  };
+}
+
+// Where the HTML report's sections wait: beside the report (the same disk and the same privacy), or
+// in TMPDIR when it goes to stdout.
+std::string spool_directory(const std::string& out) {
+  if (!out.empty() && out != "-") {
+    const std::filesystem::path parent = std::filesystem::path(out).parent_path();
+    return parent.empty() ? "." : parent.string();
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
 }
 
 int run_run(const RunOptions& options) {
@@ -108,18 +134,33 @@ int run_run(const RunOptions& options) {
   std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail();
   const std::string started = store::now_utc();
-  std::unique_ptr<StoreInput> db;
-  std::optional<engine::Caseload> caseload;
+  // With --db the run reads its pupils a slice at a time inside its own transaction and stores each
+  // slice as soon as it is evaluated, so neither the roll's case data nor its explanations are ever
+  // all in memory. Then, with or without --db, what no report reads is dropped (explanations unless
+  // --explain or --out-dir: the HTML report has drawn them already; citations in text and CSV)
+  // (docs/performance.md).
+  std::unique_ptr<store::Store> db;
+  std::unique_ptr<store::RunWriter> writer;
+  std::unique_ptr<store::CaseloadCursor> cursor;
+  engine::Caseload caseload;  // the case files; then what the report reads of the pupils
+  NextSlice next_slice;
+  std::size_t total = 0;
   if (!options.db.empty()) {
     progress.show("reading the cases from " + options.db + " ...");
-    db = read_store_input(options.db, store::OpenMode::write, ready->pack.vocabulary, options.pupils, diagnostics);
-    if (!db) return fail();
-    caseload = std::move(db->stored.caseload);
+    db = open_store_for_run(options.db, diagnostics);
+    if (db) writer = begin_store_run(*db, *as_of, ready->compiled->identity(), options.pupils, started, diagnostics);
+    if (writer) cursor = writer->read_current(ready->pack.vocabulary, options.pupils, diagnostics);
+    if (!cursor) return fail();
+    next_slice = [&cursor](std::vector<engine::Pupil>& part) { return cursor->next(part, slice_size); };
+    total = cursor->expected();
   } else {
     progress.show("loading the case files ...");
-    caseload = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+    std::optional<engine::Caseload> loaded = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+    if (!loaded || !select_pupils(*loaded, options.pupils, diagnostics)) return fail();
+    caseload = std::move(*loaded);
+    next_slice = slices_of(caseload);
+    total = caseload.pupils.size();
   }
-  if (!caseload || !select_pupils(*caseload, options.pupils, diagnostics)) return fail();
   inputs = source_paths(sources);
   const std::vector<std::string> db_files = database_paths(options.db);
   inputs.insert(inputs.end(), db_files.begin(), db_files.end());
@@ -128,29 +169,33 @@ int run_run(const RunOptions& options) {
   engine::EvaluateOptions evaluate;
   evaluate.as_of = *as_of;
   if (progress.active()) {
-    evaluate.progress = [&progress](std::size_t done, std::size_t total) {
-      if (done % 8192 < 256 || done == total) {
-        progress.show("evaluating " + std::to_string(done) + " / " + std::to_string(total) + " pupils");
+    evaluate.progress = [&progress](std::size_t done, std::size_t all) {
+      if (done % 8192 < 256 || done == all) {
+        progress.show("evaluating " + std::to_string(done) + " / " + std::to_string(all) + " pupils");
       }
     };
   }
-  // `--out-dir` counts every pupil of each school in its index, so it keeps them all.
-  const Keep keep = !options.out_dir.empty()     ? Keep::all
-                    : options.format == "html" ? Keep::shown
-                    : options.format == "text" ? Keep::names
-                                               : Keep::none;
-  // With --db each slice is stored as soon as it is evaluated. Then, with or without --db, what no
-  // report reads is dropped (explanations unless HTML or --explain; citations in text and CSV), so a
-  // roll's explanations are never all in memory (docs/performance.md).
-  std::unique_ptr<store::RunWriter> writer;
-  if (db) {
-    writer = begin_store_run(*db, *as_of, ready->compiled->identity(), options.pupils, started, diagnostics);
-    if (!writer) return fail();
+  // `--out-dir` counts every pupil of each school in its index, so it keeps them all. The HTML report
+  // draws each pupil's section as the slice is evaluated (HtmlSpool), then needs only names.
+  const bool spooled = options.format == "html" && options.out_dir.empty();
+  const Keep keep = !options.out_dir.empty()              ? Keep::all
+                    : options.format == "html" || options.format == "text" ? Keep::names
+                                                                           : Keep::none;
+  std::unique_ptr<HtmlSpool> spool;
+  ReportOptions report;
+  report.explain = options.explain;
+  report.redact = options.redact;
+  report.colour = options.out.empty() && stdout_colour();
+  if (spooled) {
+    spool = std::make_unique<HtmlSpool>(*as_of, ready->compiled->identity(), ready->compiled->program_calendar(),
+                                        ready->pack.vocabulary, report);
+    if (!spool->open(spool_directory(options.out), diagnostics)) return fail();
   }
-  const bool reads_explanations = options.format == "html" || options.explain;
+  const bool reads_explanations = !options.out_dir.empty() || options.explain;
   const bool reads_citations = options.format == "html" || options.format == "json";
-  const SliceDone after_slice = [&](std::vector<engine::PupilResult>& pupils) {
+  const SliceDone after_slice = [&](std::vector<engine::PupilResult>& pupils, const std::vector<engine::Pupil>& part) {
     if (writer && !writer->add(pupils, diagnostics)) return false;
+    if (spool && !spool->add(pupils, part, diagnostics)) return false;
     for (engine::PupilResult& p : pupils) {
       for (engine::Flag& f : p.flags) {
         if (!reads_explanations) f.explanation = {};
@@ -159,18 +204,20 @@ int run_run(const RunOptions& options) {
     }
     return true;
   };
+  engine::Caseload kept;
   std::optional<engine::RunResult> run =
-      evaluate_in_slices(*ready->compiled, *caseload, evaluate, keep, after_slice, diagnostics);
-  if (!run) return fail();
+      evaluate_in_slices(*ready->compiled, next_slice, total, evaluate, keep, after_slice, kept, diagnostics);
+  if (!run || (cursor && cursor->failed())) return fail();
+  if (db && run->pupils.empty()) {
+    report_no_pupils(options.db, diagnostics);
+    return fail();
+  }
+  caseload = std::move(kept);
   // Stored before it is reported: a report of a run that failed to store would mislead.
   progress.clear();  // finish_store_run says where the run went
   if (writer && !finish_store_run(*db, *writer, diagnostics)) return fail();
   if (!diagnostics.empty()) print_diagnostics(std::cerr, diagnostics, sources, false);
 
-  ReportOptions report;
-  report.explain = options.explain;
-  report.redact = options.redact;
-  report.colour = options.out.empty() && stdout_colour();
   if (!options.out_dir.empty()) {
     std::error_code error;
     std::filesystem::create_directories(options.out_dir, error);
@@ -180,7 +227,7 @@ int run_run(const RunOptions& options) {
       return fail();
     }
     for (const SchoolReport& part :
-         html_reports_by_school(*run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report)) {
+         html_reports_by_school(*run, caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report)) {
       if (!write_output((std::filesystem::path(options.out_dir) / part.file).string(), part.html, diagnostics)) return fail();
     }
     return exit_ok;
@@ -189,10 +236,15 @@ int run_run(const RunOptions& options) {
   OutputFile output(options.out);
   if (!output.open(diagnostics)) return fail();
   std::ostream& out = output.stream();
-  if (options.format == "json") write_json_report(out, *run, report);
-  else if (options.format == "csv") write_csv_report(out, *run, terminal);
-  else if (options.format == "html") write_html_report(out, *run, *caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report);
-  else write_text_report(out, *run, *caseload, report);
+  if (options.format == "json") {
+    write_json_report(out, *run, report);
+  } else if (options.format == "csv") {
+    write_csv_report(out, *run, terminal);
+  } else if (spool) {
+    if (!spool->write(out, *run, caseload, diagnostics)) return fail();
+  } else {
+    write_text_report(out, *run, caseload, report);
+  }
   if (!output.commit(diagnostics)) return fail();
   return exit_ok;
 }

@@ -28,23 +28,32 @@ std::unique_ptr<StoreInput> read_store_input(const std::string& db, store::OpenM
   auto stored = input->store->load_caseload(vocabulary, pupils, diagnostics);
   if (!stored) return nullptr;
   if (stored->caseload.pupils.empty()) {
-    diagnostics.error({}, "no-pupils", "'" + db + "' holds no pupils yet: fill it with 'waymark import --db " + db +
-                                           " CASES...'");
+    report_no_pupils(db, diagnostics);
     return nullptr;
   }
   input->stored = std::move(*stored);
   return input;
 }
 
-std::unique_ptr<store::RunWriter> begin_store_run(StoreInput& input, dsl::Date as_of, const engine::PackIdentity& pack,
+void report_no_pupils(const std::string& db, dsl::Diagnostics& diagnostics) {
+  diagnostics.error({}, "no-pupils", "'" + db + "' holds no pupils yet: fill it with 'waymark import --db " + db + " CASES...'");
+}
+
+std::unique_ptr<store::Store> open_store_for_run(const std::string& db, dsl::Diagnostics& diagnostics) {
+  store::OpenOptions options;
+  options.mode = store::OpenMode::write;
+  return store::Store::open(db, options, diagnostics);
+}
+
+std::unique_ptr<store::RunWriter> begin_store_run(store::Store& store, dsl::Date as_of, const engine::PackIdentity& pack,
                                                   const std::vector<std::string>& pupils, const std::string& started,
                                                   dsl::Diagnostics& diagnostics) {
   std::optional<std::vector<std::string>> selection;
   if (!pupils.empty()) selection = pupils;
-  return input.store->begin_run(as_of, pack, input.stored, selection, started, diagnostics);
+  return store.begin_run(as_of, pack, selection, started, diagnostics);
 }
 
-bool finish_store_run(StoreInput& input, store::RunWriter& writer, dsl::Diagnostics& diagnostics) {
+bool finish_store_run(const store::Store& store, store::RunWriter& writer, dsl::Diagnostics& diagnostics) {
   const auto saved = writer.finish(diagnostics);
   if (!saved) return false;
   std::int64_t first = 0;
@@ -55,7 +64,7 @@ bool finish_store_run(StoreInput& input, store::RunWriter& writer, dsl::Diagnost
       last = id;
     }
   }
-  const std::string& db = input.store->path();
+  const std::string& db = store.path();
   std::cerr << "stored as run " << saved->run.id << " in '" << db << "': " << saved->run.flags
             << (saved->run.flags == 1 ? " flag" : " flags");
   if (first != 0) std::cerr << (first == last ? " (number " : " (numbers ") << first << (first == last ? "" : "-" + std::to_string(last)) << ")";

@@ -31,13 +31,19 @@ std::unique_ptr<StoreInput> read_store_input(const std::string& db, store::OpenM
                                              const dsl::Vocabulary& vocabulary, const std::vector<std::string>& pupils,
                                              dsl::Diagnostics& diagnostics);
 
-/// Starts storing a run made from `input` (`pupils`: the selection, if any); null on failure.
-std::unique_ptr<store::RunWriter> begin_store_run(StoreInput& input, dsl::Date as_of, const engine::PackIdentity& pack,
+/// Opens `db` for a run that reads its pupils as it evaluates them (RunWriter::read_current).
+std::unique_ptr<store::Store> open_store_for_run(const std::string& db, dsl::Diagnostics& diagnostics);
+
+/// Starts storing a run over the current caseload (`pupils`: the selection, if any); null on failure.
+std::unique_ptr<store::RunWriter> begin_store_run(store::Store& store, dsl::Date as_of, const engine::PackIdentity& pack,
                                                   const std::vector<std::string>& pupils, const std::string& started,
                                                   dsl::Diagnostics& diagnostics);
 
 /// Completes a run stored slice by slice and tells the user (on stderr) where it went; false on failure.
-bool finish_store_run(StoreInput& input, store::RunWriter& writer, dsl::Diagnostics& diagnostics);
+bool finish_store_run(const store::Store& store, store::RunWriter& writer, dsl::Diagnostics& diagnostics);
+
+/// The error for a database that holds no pupils yet.
+void report_no_pupils(const std::string& db, dsl::Diagnostics& diagnostics);
 
 /// `waymark explain --db FILE --flag ID`: prints the stored explanation; returns the exit code.
 int explain_stored_flag(const std::string& db, const std::string& flag);

@@ -2,10 +2,9 @@
 // run, each version checked against its stored digest before it is trusted.
 
 #include <algorithm>
-#include <future>
-#include <map>
+#include <limits>
 
-#include "case_codec.hpp"
+#include "caseload_reader.hpp"
 #include "store_state.hpp"
 #include "versions.hpp"
 #include "waymark/store/store.hpp"
@@ -20,109 +19,20 @@ using detail::quoted;
 
 namespace {
 
-Digest input_digest(const std::vector<std::string>& ids, const std::vector<Digest>& digests) {
-  detail::Sha256 h;
-  h.frame_text("waymark-input-v1");
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    h.frame_text(ids[i]);
-    h.frame_digest(digests[i]);
-  }
-  return h.finish();
-}
-
-// Reads versions into a caseload, checking each against its stored digest before trusting it.
+// Reads versions into a caseload, checking each against its stored digest before it is trusted.
 std::optional<StoredCaseload> read_caseload(Connection& c, const dsl::Vocabulary& vocabulary,
                                             detail::VersionStream& stream, dsl::Diagnostics& diagnostics) {
-  std::map<std::int64_t, std::string> codes;
-  {
-    Statement s(c, "SELECT id, attendance_codes FROM imports");
-    while (s.step()) codes.emplace(s.integer(0), s.text(1));
-  }
-  detail::PupilDecoder decoder(vocabulary);
+  detail::CaseloadReader reader(c, vocabulary, stream);
   StoredCaseload out;
-  std::vector<std::string> ids;
-  std::vector<Digest> digests;
-  bool ok = true;
-  // SQLite reads a block of versions on this thread while another core checks and decodes the block
-  // before; results are taken in order, so diagnostics and pupils come out as from one loop.
-  struct Checked {
-    Digest computed{};
-    bool altered = false;
-    std::optional<engine::Pupil> pupil;
-    std::string problem;
-  };
-  constexpr std::size_t block = 1024;
-  std::vector<detail::VersionRow> reading;
-  std::vector<detail::VersionRow> checking;
-  std::vector<Checked> checked(block);
-  const auto check = [&](std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) {
-      const detail::VersionRow& row = checking[i];
-      Checked& r = checked[i];
-      r.computed = detail::pupil_digest(row.pupil);
-      const auto stored = detail::digest_of(row.digest);
-      r.altered = !stored || *stored != r.computed;
-      r.pupil.reset();
-      r.problem.clear();
-      if (r.altered) continue;
-      const auto at = codes.find(row.import_id);
-      static const std::string none;
-      r.pupil = decoder.decode(row.pupil, row.import_id, at == codes.end() ? none : at->second, r.problem);
-    }
-  };
-  const auto take = [&](std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) {
-      detail::VersionRow& row = checking[i];
-      Checked& r = checked[i];
-      if (r.altered) {
-        diagnostics.error({}, "altered-data",
-                          "the stored case data of pupil " + row.pupil.id + " (version " + std::to_string(row.id) +
-                              ") no longer matches its digest: it was changed outside waymark; nothing was evaluated: "
-                              "run 'waymark audit verify --db " + c.path() + "'");
-        ok = false;
-        continue;
-      }
-      if (!r.pupil) {
-        diagnostics.error({}, "vocabulary-mismatch",
-                          r.problem + " (stored in " + quoted(c.path()) +
-                              "): run with the pack the cases were imported with, or one that extends it");
-        ok = false;
-        continue;
-      }
-      ids.push_back(row.pupil.id);
-      out.pupil_ids.push_back(row.pupil.id);
-      digests.push_back(r.computed);
-      out.versions.push_back(row.id);
-      out.version_digests.push_back(detail::digest_text(r.computed));
-      out.caseload.pupils.push_back(std::move(*r.pupil));
-    }
-  };
-  std::size_t pending_count = 0;
-  std::future<void> pending;  // declared last: waited for before the buffers it uses are destroyed
-  bool more = true;
-  for (;;) {
-    std::size_t n = 0;
-    while (more && n < block) {
-      if (reading.size() <= n) reading.emplace_back();
-      if (!stream.next(reading[n])) {
-        more = false;
-        break;
-      }
-      ++n;
-    }
-    if (pending.valid()) {
-      pending.get();
-      take(pending_count);
-    }
-    if (n == 0) break;
-    std::swap(reading, checking);
-    pending_count = n;
-    pending = std::async(std::launch::async, check, n);
+  while (reader.next(out.caseload.pupils, std::numeric_limits<std::size_t>::max(), diagnostics)) {
   }
-  if (!ok) return std::nullopt;
-  out.input_digest = detail::digest_text(input_digest(ids, digests));
+  if (reader.failed()) return std::nullopt;
+  engine::Caseload pupils = std::move(out.caseload);
+  out = reader.release();
+  out.caseload = std::move(pupils);
   return out;
 }
+
 // A run reads the pupils table joined to each pupil's current version: a pupil row deleted or
 // unlinked outside waymark would drop the pupil from the run without a word. Refuse instead.
 bool pupils_complete(Connection& c, dsl::Diagnostics& diagnostics) {
@@ -143,6 +53,48 @@ bool pupils_complete(Connection& c, dsl::Diagnostics& diagnostics) {
 
 }  // namespace
 
+namespace detail {
+
+std::optional<VersionQueries> current_version_queries(Connection& c, const std::vector<std::string>& pupils,
+                                                      dsl::Diagnostics& diagnostics) {
+  if (!pupils_complete(c, diagnostics)) return std::nullopt;
+  VersionQueries q;
+  q.versions = std::string("SELECT ") + version_columns + " FROM pupils p JOIN pupil_versions v ON v.id = p.current_version";
+  q.records = std::string("SELECT ") + record_columns + " FROM pupils p JOIN records r ON r.version_id = p.current_version";
+  std::vector<std::string> wanted(pupils.begin(), pupils.end());
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (!wanted.empty()) {
+    // The named pupils only: a temporary table keeps one query however many are named.
+    c.exec("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)");
+    c.exec("DELETE FROM temp.wanted");
+    Statement add(c, "INSERT OR IGNORE INTO temp.wanted (id) VALUES (?)");
+    for (const std::string& id : wanted) {
+      add.bind(1, id);
+      add.run();
+    }
+    Statement missing(c, "SELECT w.id FROM temp.wanted w LEFT JOIN pupils p ON p.id = w.id "
+                         "WHERE p.current_version IS NULL ORDER BY w.id");
+    bool ok = true;
+    while (missing.step()) {
+      diagnostics.error({}, "unknown-pupil", "no pupil '" + missing.text(0) + "' in " + quoted(c.path()));
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    q.versions += " WHERE p.id IN (SELECT id FROM temp.wanted)";
+    q.records += " WHERE p.id IN (SELECT id FROM temp.wanted)";
+    q.pupils = wanted.size();
+  } else {
+    Statement count(c, "SELECT count(*) FROM pupils WHERE current_version IS NOT NULL");
+    q.pupils = count.step() ? static_cast<std::size_t>(count.integer(0)) : 0;
+  }
+  q.versions += " ORDER BY p.id";
+  q.records += " ORDER BY p.id, r.seq";
+  return q;
+}
+
+}  // namespace detail
+
 // --- reading caseloads --------------------------------------------------------------------------
 
 std::optional<StoredCaseload> Store::load_caseload(const dsl::Vocabulary& vocabulary,
@@ -151,37 +103,9 @@ std::optional<StoredCaseload> Store::load_caseload(const dsl::Vocabulary& vocabu
   return detail::guarded(*state_, diagnostics, "read the caseload from", false, [&]() -> std::optional<StoredCaseload> {
     Connection& c = *state_->connection;
     Transaction snapshot(c, Transaction::Kind::read);  // one consistent view while an import may be writing
-    if (!pupils_complete(c, diagnostics)) return std::nullopt;
-    std::string versions = std::string("SELECT ") + detail::version_columns +
-                           " FROM pupils p JOIN pupil_versions v ON v.id = p.current_version";
-    std::string records = std::string("SELECT ") + detail::record_columns +
-                          " FROM pupils p JOIN records r ON r.version_id = p.current_version";
-    std::vector<std::string> wanted(pupils.begin(), pupils.end());
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-    if (!wanted.empty()) {
-      // The named pupils only: a temporary table keeps one query however many are named.
-      c.exec("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)");
-      c.exec("DELETE FROM temp.wanted");
-      Statement add(c, "INSERT OR IGNORE INTO temp.wanted (id) VALUES (?)");
-      for (const std::string& id : wanted) {
-        add.bind(1, id);
-        add.run();
-      }
-      Statement missing(c, "SELECT w.id FROM temp.wanted w LEFT JOIN pupils p ON p.id = w.id "
-                           "WHERE p.current_version IS NULL ORDER BY w.id");
-      bool ok = true;
-      while (missing.step()) {
-        diagnostics.error({}, "unknown-pupil", "no pupil '" + missing.text(0) + "' in " + quoted(c.path()));
-        ok = false;
-      }
-      if (!ok) return std::nullopt;
-      versions += " WHERE p.id IN (SELECT id FROM temp.wanted)";
-      records += " WHERE p.id IN (SELECT id FROM temp.wanted)";
-    }
-    versions += " ORDER BY p.id";
-    records += " ORDER BY p.id, r.seq";
-    detail::VersionStream stream(c, versions, records, nullptr);
+    const auto queries = detail::current_version_queries(c, pupils, diagnostics);
+    if (!queries) return std::nullopt;
+    detail::VersionStream stream(c, queries->versions, queries->records, nullptr);
     auto out = read_caseload(c, vocabulary, stream, diagnostics);
     snapshot.commit();
     return out;

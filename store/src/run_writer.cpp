@@ -7,6 +7,7 @@
 #include <future>
 #include <map>
 
+#include "caseload_reader.hpp"
 #include "chain.hpp"
 #include "json_text.hpp"
 #include "result_codec.hpp"
@@ -23,7 +24,7 @@ using detail::Statement;
 using detail::Transaction;
 
 struct RunWriter::State {
-  State(Store::State& store_state, const StoredCaseload& inputs)
+  State(Store::State& store_state, const StoredCaseload* inputs)
       : store(store_state),
         c(*store_state.connection),
         transaction(c, Transaction::Kind::immediate),
@@ -31,9 +32,10 @@ struct RunWriter::State {
         insert_pupil(c, "INSERT INTO run_pupils (run_id, pupil_id, version_id, current_tier, suggested_tier) "
                         "VALUES (?, ?, ?, ?, ?)"),
         insert_flag(c, detail::insert_sql_with_id(detail::chained_table("flags"))),
-        insert_due(c, detail::insert_sql_with_id(detail::chained_table("due"))) {
-    for (std::size_t i = 0; i < inputs.pupil_ids.size() && i < inputs.versions.size(); ++i) {
-      version_of.emplace(inputs.pupil_ids[i], inputs.versions[i]);
+        insert_due(c, detail::insert_sql_with_id(detail::chained_table("due"))),
+        reads_inputs(inputs == nullptr) {
+    for (std::size_t i = 0; inputs != nullptr && i < inputs->pupil_ids.size() && i < inputs->versions.size(); ++i) {
+      version_of.emplace(inputs->pupil_ids[i], inputs->versions[i]);
     }
     pupils_digest.frame_text("waymark-run-pupils-v1");
   }
@@ -51,6 +53,9 @@ struct RunWriter::State {
   std::int64_t next_flag = 0;  // the ids SQLite would give (max + 1: this transaction holds the write lock)
   std::int64_t next_due = 0;
   bool failed = false;
+  const bool reads_inputs;     // begun without inputs: read_current() reads them
+  bool inputs_read = false;    // ... and has read them all (the input digest is known)
+  bool reading = false;        // a cursor was made
 };
 
 namespace {
@@ -123,17 +128,20 @@ std::vector<Prepared> prepare(const std::vector<engine::PupilResult>& pupils, st
 RunWriter::RunWriter(std::unique_ptr<State> state) : state_(std::move(state)) {}
 RunWriter::~RunWriter() = default;
 
-std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackIdentity& pack,
-                                            const StoredCaseload& inputs,
-                                            const std::optional<std::vector<std::string>>& selection,
-                                            const std::string& started, dsl::Diagnostics& diagnostics) {
-  auto writer = detail::guarded(*state_, diagnostics, "store the run in", true,
+namespace {
+
+// The run's own row goes in first (its id is every other row's run_id); `inputs` null when the run
+// reads them itself, the input digest then filled in by finish().
+std::unique_ptr<RunWriter> begin(Store::State& store, dsl::Date as_of, const engine::PackIdentity& pack,
+                                 const StoredCaseload* inputs, const std::optional<std::vector<std::string>>& selection,
+                                 const std::string& started, dsl::Diagnostics& diagnostics) {
+  auto writer = detail::guarded(store, diagnostics, "store the run in", true,
                                 [&]() -> std::optional<std::unique_ptr<RunWriter>> {
-    auto state = std::make_unique<RunWriter::State>(*state_, inputs);
+    auto state = std::make_unique<RunWriter::State>(store, inputs);
     RunRecord& run = state->out.run;
     run.as_of = as_of;
     run.pack = pack;
-    run.input_digest = inputs.input_digest;
+    run.input_digest = inputs != nullptr ? inputs->input_digest : std::string();
     run.selection = selection;
     run.started = started;
     run.waymark_version = detail::waymark_version();
@@ -160,6 +168,94 @@ std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackI
     return std::make_unique<RunWriter>(std::move(state));
   });
   return writer ? std::move(*writer) : nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackIdentity& pack,
+                                            const StoredCaseload& inputs,
+                                            const std::optional<std::vector<std::string>>& selection,
+                                            const std::string& started, dsl::Diagnostics& diagnostics) {
+  return begin(*state_, as_of, pack, &inputs, selection, started, diagnostics);
+}
+
+std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackIdentity& pack,
+                                            const std::optional<std::vector<std::string>>& selection,
+                                            const std::string& started, dsl::Diagnostics& diagnostics) {
+  return begin(*state_, as_of, pack, nullptr, selection, started, diagnostics);
+}
+
+// --- a run reading its own inputs -----------------------------------------------------------------
+
+struct CaseloadCursor::State {
+  State(RunWriter::State& run_state, const detail::VersionQueries& queries, const dsl::Vocabulary& vocabulary,
+        dsl::Diagnostics& diagnostics_)
+      : run(run_state),
+        stream(run_state.c, queries.versions, queries.records, nullptr),
+        reader(run_state.c, vocabulary, stream),
+        diagnostics(diagnostics_),
+        expected(queries.pupils) {}
+
+  RunWriter::State& run;
+  detail::VersionStream stream;
+  detail::CaseloadReader reader;  // declared after the stream it reads
+  dsl::Diagnostics& diagnostics;
+  std::size_t expected;
+  std::size_t registered = 0;  // pupils read whose version the run knows
+  bool failed = false;
+};
+
+CaseloadCursor::CaseloadCursor(std::unique_ptr<State> state) : state_(std::move(state)) {}
+CaseloadCursor::~CaseloadCursor() = default;
+bool CaseloadCursor::failed() const { return state_->failed; }
+std::size_t CaseloadCursor::expected() const { return state_->expected; }
+
+bool CaseloadCursor::next(std::vector<engine::Pupil>& pupils, std::size_t count) {
+  State& s = *state_;
+  pupils.clear();
+  if (s.failed || s.run.inputs_read) return false;
+  const auto more = detail::guarded(s.run.store, s.diagnostics, "read the caseload from", true, [&]() -> std::optional<bool> {
+    const bool given = s.reader.next(pupils, count, s.diagnostics);
+    // The run records the version each pupil was read from (RunWriter::add looks them up).
+    const StoredCaseload& read = s.reader.read();
+    for (; s.registered < read.pupil_ids.size(); ++s.registered) {
+      s.run.version_of.emplace(read.pupil_ids[s.registered], read.versions[s.registered]);
+    }
+    if (!given && !s.reader.failed()) {
+      s.run.out.run.input_digest = read.input_digest;
+      s.run.inputs_read = true;
+    }
+    return given;
+  });
+  if (!more || s.reader.failed()) {
+    s.failed = !s.run.inputs_read;
+    if (s.failed) s.run.failed = true;  // the run cannot be stored without all of its inputs
+    pupils.clear();
+    return false;
+  }
+  return *more;
+}
+
+std::unique_ptr<CaseloadCursor> RunWriter::read_current(const dsl::Vocabulary& vocabulary,
+                                                        const std::vector<std::string>& pupils,
+                                                        dsl::Diagnostics& diagnostics) {
+  State& s = *state_;
+  if (s.failed || !s.reads_inputs || s.reading) {
+    diagnostics.error({}, "internal-error", "internal error: a run's inputs can be read once, by a run begun without them");
+    return nullptr;
+  }
+  s.reading = true;
+  auto cursor = detail::guarded(s.store, diagnostics, "read the caseload from", true,
+                                [&]() -> std::optional<std::unique_ptr<CaseloadCursor>> {
+    const auto queries = detail::current_version_queries(s.c, pupils, diagnostics);
+    if (!queries) return std::nullopt;
+    return std::make_unique<CaseloadCursor>(std::make_unique<CaseloadCursor::State>(s, *queries, vocabulary, diagnostics));
+  });
+  if (!cursor) {
+    s.failed = true;
+    return nullptr;
+  }
+  return std::move(*cursor);
 }
 
 bool RunWriter::add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnostics& diagnostics) {
@@ -229,14 +325,19 @@ std::optional<SavedRun> RunWriter::finish(dsl::Diagnostics& diagnostics) {
   State& s = *state_;
   auto saved = detail::guarded(s.store, diagnostics, "store the run in", true, [&]() -> std::optional<SavedRun> {
     RunRecord& run = s.out.run;
+    if (s.reads_inputs && !s.inputs_read) {
+      throw SqlError("database-error", "internal error: a run was finished before all of its inputs were read");
+    }
     run.finished = now_utc();
-    Statement complete(s.c, "UPDATE runs SET pupils = ?, flags = ?, due = ?, pupils_digest = ?, finished = ? WHERE id = ?");
-    complete.bind(1, static_cast<std::int64_t>(run.pupils))
-        .bind(2, static_cast<std::int64_t>(run.flags))
-        .bind(3, static_cast<std::int64_t>(run.due))
-        .bind(4, detail::to_bytes(s.pupils_digest.finish()))
-        .bind(5, run.finished)
-        .bind(6, run.id);
+    Statement complete(s.c, "UPDATE runs SET input_digest = ?, pupils = ?, flags = ?, due = ?, pupils_digest = ?, "
+                            "finished = ? WHERE id = ?");
+    complete.bind(1, run.input_digest)
+        .bind(2, static_cast<std::int64_t>(run.pupils))
+        .bind(3, static_cast<std::int64_t>(run.flags))
+        .bind(4, static_cast<std::int64_t>(run.due))
+        .bind(5, detail::to_bytes(s.pupils_digest.finish()))
+        .bind(6, run.finished)
+        .bind(7, run.id);
     complete.run();
     s.chain.append("runs", run.id);
     s.chain.finish();

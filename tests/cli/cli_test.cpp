@@ -179,6 +179,30 @@ TEST(Run, SplitsTheHtmlReportBySchool) {
   fs::remove_all(dir);
 }
 
+// `run --format html` draws each pupil's section as its slice is evaluated and copies the sections
+// into place at the end (HtmlSpool); a school's file of --out-dir is drawn from results kept whole.
+// The two ways give the same bytes for the same pupils, but for the heading.
+TEST(Run, TheHtmlReportDrawnAsItGoesIsTheReportDrawnWhole) {
+  const fs::path dir = fs::temp_directory_path() / ("waymark-html-same-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string cases = " --cases " + root() + "/examples/caseload --as-of 2025-11-17 --format html";
+  ASSERT_EQ(run("run --pack england" + cases + " --out-dir " + dir.string()).exit_code, 0);
+  std::string whole = read(dir / "brook-primary-school.html");
+  std::string pupils;  // the example caseload's ten pupils at Brook Primary School
+  for (const char* id : {"P-004", "P-008", "P-021", "P-022", "P-023", "P-025", "P-027", "P-029", "P-030", "P-033"}) {
+    pupils += std::string(" --pupil ") + id;
+  }
+  const Result spooled = run("run --pack england" + cases + pupils);
+  ASSERT_EQ(spooled.exit_code, 0) << spooled.err;
+  for (std::size_t at = whole.find("Brook Primary School as of"); at != std::string::npos;
+       at = whole.find("Brook Primary School as of")) {
+    whole.replace(at, std::string("Brook Primary School").size(), "Waymark");
+  }
+  EXPECT_NE(whole.find("<section class=\"pupil\""), std::string::npos);  // pupils needing attention are drawn
+  EXPECT_EQ(spooled.out, whole);
+  fs::remove_all(dir);
+}
+
 TEST(Run, RedactLeavesNamesOut) {
   const std::string args = "run --pack " + spec() + "/pack --cases " + spec() + "/cases --as-of 2025-11-17";
   EXPECT_NE(run(args).out.find("Sam Example"), std::string::npos);

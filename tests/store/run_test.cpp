@@ -215,5 +215,97 @@ TEST(Runs, ARunWriterDestroyedUnfinishedStoresNothing) {
   EXPECT_EQ(saved.run.id, 1);
 }
 
+// `run --db` reads its pupils a slice at a time inside the run (RunWriter::read_current): the same
+// run, row for row, as one that read the whole caseload first; the same with a selection of pupils.
+TEST(Runs, ARunThatReadsItsPupilsAsItGoesIsTheRunThatReadThemFirst) {
+  TempDir dir;
+  const engine::Caseload roll = generated(40);
+  const std::string started = "2025-11-17T09:00:00Z";
+  for (const std::vector<std::string>& selection :
+       {std::vector<std::string>{}, std::vector<std::string>{"P-0000031", "P-0000002", "P-0000017"}}) {
+    std::vector<std::string> rows;
+    for (const bool streamed : {false, true}) {
+      const std::string db = dir.file(std::to_string(selection.size()) + (streamed ? "-streamed.db" : "-whole.db"));
+      auto store = open(db);
+      import(*store, roll, england_pack());
+      dsl::Diagnostics d;
+      const std::optional<std::vector<std::string>> selected =
+          selection.empty() ? std::nullopt : std::optional<std::vector<std::string>>(selection);
+      std::optional<SavedRun> saved;
+      if (!streamed) {
+        auto inputs = store->load_caseload(england_pack().vocabulary(), selection, d);
+        ASSERT_TRUE(inputs) << text(d);
+        const engine::RunResult result = evaluate(england_pack(), inputs->caseload, "2025-11-17");
+        saved = store->save_run(result, *inputs, selected, started, d);
+      } else {
+        auto writer = store->begin_run(day("2025-11-17"), identity(england_pack()), selected, started, d);
+        ASSERT_TRUE(writer) << text(d);
+        auto cursor = writer->read_current(england_pack().vocabulary(), selection, d);
+        ASSERT_TRUE(cursor) << text(d);
+        EXPECT_EQ(cursor->expected(), selection.empty() ? 40u : 3u);
+        engine::Caseload part;
+        std::size_t slices = 0;
+        while (cursor->next(part.pupils, 7)) {  // slices of 7: 6 of them, the last of 5
+          ++slices;
+          EXPECT_LE(part.pupils.size(), 7u);
+          ASSERT_TRUE(writer->add(evaluate(england_pack(), part, "2025-11-17").pupils, d)) << text(d);
+        }
+        EXPECT_FALSE(cursor->failed()) << text(d);
+        EXPECT_EQ(slices, selection.empty() ? 6u : 1u);
+        saved = writer->finish(d);
+      }
+      ASSERT_TRUE(saved) << text(d);
+      EXPECT_EQ(saved->run.pupils, selection.empty() ? 40u : 3u);
+      rows.push_back(sql_text(db, "SELECT input_digest || ' ' || hex(pupils_digest) || ' ' || flags || ' ' || due "
+                                  "FROM runs") +
+                     sql_text(db, "SELECT group_concat(pupil_id || ' ' || rule || ' ' || explanation, char(10)) "
+                                  "FROM (SELECT * FROM flags ORDER BY id)") +
+                     sql_text(db, "SELECT group_concat(pupil_id || ' ' || version_id, ',') FROM "
+                                  "(SELECT * FROM run_pupils ORDER BY pupil_id)"));
+      const AuditReport report = verify(*store);
+      EXPECT_TRUE(report.intact()) << problems(report);
+    }
+    EXPECT_EQ(rows[1], rows[0]);
+    EXPECT_NE(rows[0].find("sha256:"), std::string::npos);  // the input digest was recorded, not left empty
+  }
+}
+
+// Case data altered outside waymark, found part-way through a run that reads as it goes: the run is
+// not stored, and the diagnostics are those of a run that read everything first.
+TEST(Runs, ARunThatFindsAlteredCaseDataPartWayStoresNothing) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  {
+    auto store = open(db);
+    import(*store, generated(1100), england_pack());  // more than the 1,024 versions read at a time
+  }
+  sql(db, "UPDATE pupil_versions SET name = 'Changed' WHERE pupil_id IN ('P-0001050', 'P-0001090')");
+  auto store = open(db, OpenMode::write);
+  dsl::Diagnostics whole;
+  EXPECT_FALSE(store->load_caseload(england_pack().vocabulary(), {}, whole));
+  dsl::Diagnostics d;
+  {
+    auto writer = store->begin_run(day("2025-11-17"), identity(england_pack()), std::nullopt, now_utc(), d);
+    ASSERT_TRUE(writer) << text(d);
+    auto cursor = writer->read_current(england_pack().vocabulary(), {}, d);
+    ASSERT_TRUE(cursor) << text(d);
+    engine::Caseload part;
+    std::size_t given = 0;
+    while (cursor->next(part.pupils, 256)) {
+      given += part.pupils.size();
+      EXPECT_TRUE(writer->add(evaluate(england_pack(), part, "2025-11-17").pupils, d)) << text(d);
+    }
+    EXPECT_TRUE(cursor->failed());
+    EXPECT_GT(given, 0u);  // slices before the first altered pupil were given and evaluated
+    EXPECT_LT(given, 1049u);
+    EXPECT_FALSE(writer->finish(d));
+  }
+  EXPECT_NE(text(d).find("[altered-data]"), std::string::npos) << text(d);
+  EXPECT_NE(text(d).find("P-0001090"), std::string::npos) << text(d);  // every problem named, not the first only
+  EXPECT_EQ(text(d), text(whole));
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM runs"), 0);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM flags"), 0);
+}
+
 }  // namespace
 }  // namespace waymark::store

@@ -154,6 +154,11 @@ public:
   std::unique_ptr<RunWriter> begin_run(dsl::Date as_of, const engine::PackIdentity& pack, const StoredCaseload& inputs,
                                        const std::optional<std::vector<std::string>>& selection,
                                        const std::string& started, dsl::Diagnostics& diagnostics);
+  /// The same for a run that reads its inputs itself, a slice at a time as it evaluates them
+  /// (RunWriter::read_current), so that a roll's case data need not be in memory at once either.
+  std::unique_ptr<RunWriter> begin_run(dsl::Date as_of, const engine::PackIdentity& pack,
+                                       const std::optional<std::vector<std::string>>& selection,
+                                       const std::string& started, dsl::Diagnostics& diagnostics);
 
   /// A stored run, exactly as it was stored.
   std::optional<StoredRun> load_run(std::int64_t run, dsl::Diagnostics& diagnostics);
@@ -223,6 +228,27 @@ private:
   std::unique_ptr<State> state_;
 };
 
+/// The current caseload as a run reads it (RunWriter::read_current): pupils a slice at a time, each
+/// checked against its stored digest before it is given.
+class CaseloadCursor {
+public:
+  struct State;
+  explicit CaseloadCursor(std::unique_ptr<State> state);
+  CaseloadCursor(const CaseloadCursor&) = delete;
+  CaseloadCursor& operator=(const CaseloadCursor&) = delete;
+  ~CaseloadCursor();
+
+  /// Replaces `pupils` with the next `count` pupils in id order (fewer at the end). False when none
+  /// are left or on a problem: then failed(), and the diagnostics name every problem of the whole read.
+  bool next(std::vector<engine::Pupil>& pupils, std::size_t count);
+  bool failed() const;
+  /// How many pupils the read gives (for progress).
+  std::size_t expected() const;
+
+private:
+  std::unique_ptr<State> state_;
+};
+
 /// A run being stored (Store::begin_run): the results of each slice of pupils go on the hash chain as
 /// they are added; the run's own row, with its counts and pupils digest, is chained last by finish().
 /// One transaction throughout: a writer destroyed unfinished, or one whose add failed, stores nothing.
@@ -237,6 +263,12 @@ public:
   /// Stores these pupils' results (pupils in id order, slice after slice, each read from the store);
   /// false, with a diagnostic, when it cannot (the run is then abandoned).
   bool add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnostics& diagnostics);
+  /// For a run begun without its inputs: reads the current version of every pupil (or of those named)
+  /// inside this run's transaction, recording each pupil's version and, at the end, the input digest.
+  /// Read every pupil before finish(). Null, with a diagnostic, when it cannot begin (unknown pupils,
+  /// pupil rows edited outside waymark); `diagnostics` must outlive the cursor.
+  std::unique_ptr<CaseloadCursor> read_current(const dsl::Vocabulary& vocabulary, const std::vector<std::string>& pupils,
+                                               dsl::Diagnostics& diagnostics);
   /// Completes and commits the run: its header and every flag's id, aligned with the pupils added.
   std::optional<SavedRun> finish(dsl::Diagnostics& diagnostics);
 
