@@ -4,13 +4,7 @@
 // numbered on it, the list of those numbered flags with their next steps, the due deadlines, and each
 // flag's explanation folded beneath it. `--out-dir` writes one such file per school and an index.
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <cctype>
 #include <functional>
 #include <map>
@@ -111,65 +105,138 @@ void write_section(std::ostream& out, const engine::PupilResult& p, const engine
   out << "<p><a href=\"#contents\">Back to the list of pupils</a></p></section>\n";
 }
 
-// Writes each pupil's section, in the order of the contents.
-using SectionWriter = std::function<void(std::ostream& out, const engine::PupilResult& p)>;
-
-// The report around the sections: title, summary and contents from the results and the pupils' names
-// (`caseload`), then each section written by `section`. Written as it goes: the document (1.8 GB for a
-// 250,000-pupil LA run) is never held as one string.
-void write_html(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
-                const ReportOptions& options, const std::string& heading, const SectionWriter& section) {
-  const std::vector<const engine::PupilResult*> order = attention_order(run);
-  std::size_t counts[4] = {0, 0, 0, 0};
+// The counts of the summary table.
+struct Summary {
+  std::size_t pupils = 0;
   std::size_t flagged = 0;
-  for (const engine::PupilResult& p : run.pupils) {
+  std::size_t counts[4] = {0, 0, 0, 0};  // flags by severity rank
+  void add(const engine::PupilResult& p) {
+    ++pupils;
     flagged += p.flags.empty() ? 0 : 1;
     for (const engine::Flag& f : p.flags) ++counts[static_cast<int>(f.severity)];
   }
-  const std::string title = (heading.empty() ? std::string("Waymark") : heading) + " as of " + report::long_date(run.as_of);
+};
+
+// A line of the contents: a pupil needing attention.
+struct Entry {
+  AttentionKey key;
+  std::size_t due = 0;
+  std::string name;  // " " and the name, or nothing (redacted or none)
+  static Entry of(const engine::PupilResult& p, const engine::Pupil* pupil, const ReportOptions& options) {
+    return {AttentionKey::of(p), p.due.size(), name_of(pupil, options)};
+  }
+};
+
+// Writes the section of contents entry `n`.
+using SectionWriter = std::function<bool(std::ostream& out, std::size_t n)>;
+
+// The report around the sections: title, summary and contents (`entries`, in attention order), then
+// each entry's section. Written as it goes: the document (1.8 GB for a 250,000-pupil LA run) is never
+// held as one string.
+bool write_html(std::ostream& out, const RunHeader& header, const Summary& summary, const std::vector<Entry>& entries,
+                const std::string& heading, const SectionWriter& section) {
+  const std::string title = (heading.empty() ? std::string("Waymark") : heading) + " as of " + report::long_date(header.as_of);
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
       << "content=\"width=device-width, initial-scale=1\"><title>" << escape_html(title) << "</title><style>" << style
       << "</style></head><body>\n<main>\n";
-  out << "<h1>" << escape_html(title) << "</h1><p class=\"meta\">Pack " << escape_html(run.pack.name) << " "
-      << escape_html(run.pack.version) << " (" << escape_html(run.pack.digest) << ")</p>\n";
-  out << "<table class=\"summary\"><tr><th scope=\"row\">Pupils evaluated</th><td>" << run.pupils.size()
-      << "</td></tr><tr><th scope=\"row\">Pupils flagged</th><td>" << flagged << "</td></tr>";
+  out << "<h1>" << escape_html(title) << "</h1><p class=\"meta\">Pack " << escape_html(header.pack.name) << " "
+      << escape_html(header.pack.version) << " (" << escape_html(header.pack.digest) << ")</p>\n";
+  out << "<table class=\"summary\"><tr><th scope=\"row\">Pupils evaluated</th><td>" << summary.pupils
+      << "</td></tr><tr><th scope=\"row\">Pupils flagged</th><td>" << summary.flagged << "</td></tr>";
   const char* names[] = {"low", "medium", "high", "urgent"};
   for (int s = 3; s >= 0; --s) {
     out << "<tr><th scope=\"row\"><span class=\"sev " << names[s] << "\">" << names[s] << "</span> flags</th><td>"
-        << counts[s] << "</td></tr>";
+        << summary.counts[s] << "</td></tr>";
   }
   out << "</table>\n";
-  if (!order.empty()) {
+  if (!entries.empty()) {
     out << "<nav class=\"contents\" aria-labelledby=\"contents\"><h2 id=\"contents\">Pupils needing attention</h2><ol>";
-    for (const engine::PupilResult* p : order) {
-      out << "<li><a href=\"#" << anchor_of(p->id) << "\">" << escape_html(p->id + name_of(caseload.find(p->id), options))
-          << "</a> (" << p->flags.size() << (p->flags.size() == 1 ? " flag" : " flags");
-      if (!p->due.empty()) out << ", " << p->due.size() << " due";
+    for (const Entry& e : entries) {
+      out << "<li><a href=\"#" << anchor_of(e.key.id) << "\">" << escape_html(e.key.id + e.name) << "</a> ("
+          << e.key.flags << (e.key.flags == 1 ? " flag" : " flags");
+      if (e.due != 0) out << ", " << e.due << " due";
       out << ")</li>";
     }
     out << "</ol></nav>\n";
   }
-  for (const engine::PupilResult* p : order) section(out, *p);
+  for (std::size_t n = 0; n < entries.size(); ++n) {
+    if (!section(out, n)) return false;
+  }
   out << "</main></body></html>\n";
+  return true;
 }
 
-void write_html(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
-                const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options,
-                const std::string& heading) {
-  const SectionContext context{run.as_of, run.pack, calendar, vocabulary, options};
-  write_html(out, run, caseload, options, heading, [&](std::ostream& o, const engine::PupilResult& p) {
-    write_section(o, p, caseload.find(p.id), context);
-  });
-}
+// The sections drawn as each slice is evaluated (spooled), copied in attention order at the end.
+class HtmlReport : public RunReport {
+public:
+  HtmlReport(const RunHeader& header, const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
+             const ReportOptions& options)
+      : header_(header), calendar_(calendar), vocabulary_(vocabulary), options_(options) {}
+
+  bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
+           dsl::Diagnostics& diagnostics) override {
+    const SectionContext context{header_.as_of, header_.pack, calendar_, vocabulary_, options_};
+    std::ostringstream part;
+    const std::size_t first = shown_.size();
+    std::vector<std::uint64_t> ends;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const engine::PupilResult& p = results[i];
+      summary_.add(p);
+      if (p.flags.empty() && p.due.empty()) continue;
+      const engine::Pupil* pupil = i < pupils.size() ? &pupils[i] : nullptr;
+      write_section(part, p, pupil, context);
+      shown_.push_back({Entry::of(p, pupil, options_), {}});
+      ends.push_back(static_cast<std::uint64_t>(part.tellp()));
+    }
+    Spool::Span at;
+    if (!spool_.append(part.str(), at, diagnostics)) return false;
+    std::uint64_t from = 0;
+    for (std::size_t n = first; n < shown_.size(); ++n) {
+      shown_[n].where = {at.offset + from, ends[n - first] - from};
+      from = ends[n - first];
+    }
+    return true;
+  }
+
+  bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
+    std::stable_sort(shown_.begin(), shown_.end(), [](const Shown& a, const Shown& b) { return a.entry.key < b.entry.key; });
+    std::vector<Entry> entries;
+    entries.reserve(shown_.size());
+    for (const Shown& s : shown_) entries.push_back(s.entry);
+    return write_html(out, header_, summary_, entries, "", [&](std::ostream& o, std::size_t n) {
+      return spool_.copy(shown_[n].where, o, diagnostics);
+    });
+  }
+
+private:
+  struct Shown {
+    Entry entry;
+    Spool::Span where;
+  };
+  RunHeader header_;
+  const engine::Calendar& calendar_;
+  const dsl::Vocabulary& vocabulary_;
+  ReportOptions options_;
+  Summary summary_;
+  std::vector<Shown> shown_;
+};
 
 }  // namespace
 
 std::string html_report(const engine::RunResult& run, const engine::Caseload& caseload,
                         const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
                         const ReportOptions& options, const std::string& heading) {
+  Summary summary;
+  for (const engine::PupilResult& p : run.pupils) summary.add(p);
+  const std::vector<const engine::PupilResult*> order = attention_order(run);
+  std::vector<Entry> entries;
+  for (const engine::PupilResult* p : order) entries.push_back(Entry::of(*p, caseload.find(p->id), options));
+  const SectionContext context{run.as_of, run.pack, calendar, vocabulary, options};
   std::ostringstream out;
-  write_html(out, run, caseload, calendar, vocabulary, options, heading);
+  write_html(out, RunHeader{run.as_of, run.pack}, summary, entries, heading, [&](std::ostream& o, std::size_t n) {
+    write_section(o, *order[n], caseload.find(order[n]->id), context);
+    return true;
+  });
   return out.str();
 }
 
@@ -225,85 +292,9 @@ std::vector<SchoolReport> html_reports_by_school(const engine::RunResult& run, c
 
 namespace waymark::cli {
 
-HtmlSpool::HtmlSpool(dsl::Date as_of, const engine::PackIdentity& pack, const engine::Calendar& calendar,
-                     const dsl::Vocabulary& vocabulary, const ReportOptions& options)
-    : as_of_(as_of), pack_(pack), calendar_(calendar), vocabulary_(vocabulary), options_(options) {}
-
-HtmlSpool::~HtmlSpool() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-bool HtmlSpool::fail(const char* doing, int error, dsl::Diagnostics& diagnostics) {
-  diagnostics.error({}, "cannot-write",
-                    std::string("cannot ") + doing + " the HTML report's temporary file: " + std::strerror(error) +
-                        "; free some disk space or set TMPDIR (with --out to stdout) to a folder with room");
-  return false;
-}
-
-bool HtmlSpool::open(const std::string& directory, dsl::Diagnostics& diagnostics) {
-  // O_TMPFILE: a file with no name, so nothing is left behind whatever happens to this process, and
-  // nobody else can open it. Where the file system lacks it, a named file removed at once.
-  fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd_ < 0) {
-    std::string name = directory + "/.waymark-html-XXXXXX";
-    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd_ >= 0) ::unlink(name.c_str());
-  }
-  return fd_ >= 0 || fail("create", errno, diagnostics);
-}
-
-bool HtmlSpool::add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
-                    dsl::Diagnostics& diagnostics) {
-  const SectionContext context{as_of_, pack_, calendar_, vocabulary_, options_};
-  std::ostringstream section;
-  for (std::size_t i = 0; i < results.size() && i < pupils.size(); ++i) {
-    const engine::PupilResult& p = results[i];
-    if (p.flags.empty() && p.due.empty()) continue;
-    section.str(std::string());
-    write_section(section, p, &pupils[i], context);
-    const std::string text = section.str();
-    for (std::size_t done = 0; done < text.size();) {
-      const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return fail("write", n < 0 ? errno : ENOSPC, diagnostics);
-      done += static_cast<std::size_t>(n);
-    }
-    sections_[p.id] = Span{size_, text.size()};
-    size_ += text.size();
-  }
-  return true;
-}
-
-bool HtmlSpool::write(std::ostream& out, const engine::RunResult& run, const engine::Caseload& names,
-                      dsl::Diagnostics& diagnostics) {
-  std::vector<char> buffer;
-  int error = 0;
-  write_html(out, run, names, options_, "", [&](std::ostream& o, const engine::PupilResult& p) {
-    const auto at = sections_.find(p.id);
-    if (at == sections_.end() || error != 0) {
-      error = error != 0 ? error : EIO;
-      return;
-    }
-    buffer.resize(at->second.size);
-    for (std::size_t done = 0; done < buffer.size();) {
-      const ssize_t n = ::pread(fd_, buffer.data() + done, buffer.size() - done,
-                                static_cast<off_t>(at->second.offset + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        error = n < 0 ? errno : EIO;
-        return;
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    o.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  });
-  return error == 0 || fail("read", error, diagnostics);
-}
-
-// Written straight into the whole-or-nothing output file, as the other formats are.
-void write_html_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
-                       const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary, const ReportOptions& options) {
-  write_html(out, run, caseload, calendar, vocabulary, options, "");
+std::unique_ptr<RunReport> html_run_report(const RunHeader& header, const engine::Calendar& calendar,
+                                           const dsl::Vocabulary& vocabulary, const ReportOptions& options) {
+  return std::make_unique<HtmlReport>(header, calendar, vocabulary, options);
 }
 
 }  // namespace waymark::cli

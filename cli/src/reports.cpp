@@ -1,3 +1,6 @@
+// The JSON, CSV and text reports of `waymark run` (cli.md), drawn a slice of pupils at a time into a
+// Spool and written whole at the end (RunReport). html_report.cpp has the HTML report.
+
 #include "reports.hpp"
 
 #include <algorithm>
@@ -14,6 +17,20 @@ using nlohmann::ordered_json;
 
 namespace {
 
+int worst_severity(const engine::PupilResult& p) {
+  int w = -1;
+  for (const engine::Flag& f : p.flags) w = std::max(w, static_cast<int>(f.severity));
+  return w;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : "; ") + s;
+  return out;
+}
+
+// --- JSON ---------------------------------------------------------------------------------------
+
 // Writes `j` as nlohmann's dump(2) would at nesting depth `indent` (in spaces): every line after the
 // first moves right by `indent`. JSON text never holds a raw newline inside a string, so this is exact.
 void put_indented(std::ostream& out, const ordered_json& j, std::size_t indent) {
@@ -28,51 +45,53 @@ void put_indented(std::ostream& out, const ordered_json& j, std::size_t indent) 
   out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
 }
 
-}  // namespace
+// Keys and their order are fixed by cli.md; the bytes are those of one ordered_json document dumped
+// with indent 2: the pupils' array is drawn a pupil at a time, the summary after it.
+class JsonReport : public RunReport {
+public:
+  JsonReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options) {}
 
-void write_json_report(std::ostream& out, const engine::RunResult& run, const ReportOptions& options) {
-  // Keys and their order are fixed by cli.md; the bytes are those of one ordered_json document
-  // dumped with indent 2, written a pupil at a time so the whole document is never held in memory.
-  const ordered_json pack = {{"name", run.pack.name}, {"version", run.pack.version}, {"digest", run.pack.digest}};
-  out << "{\n  \"waymark\": 1,\n  \"as_of\": ";
-  put_indented(out, ordered_json(run.as_of.iso()), 2);
-  out << ",\n  \"pack\": ";
-  put_indented(out, pack, 2);
-  out << ",\n  \"pupils\": ";
-  std::size_t flagged = 0;
-  std::size_t flags = 0;
-  if (run.pupils.empty()) out << "[]";
-  for (std::size_t i = 0; i < run.pupils.size(); ++i) {
-    const engine::PupilResult& p = run.pupils[i];
-    out << (i == 0 ? "[\n    " : ",\n    ");
-    put_indented(out, engine::pupil_json(p, options.explain), 4);
-    flagged += p.flags.empty() ? 0 : 1;
-    flags += p.flags.size();
+  bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
+           dsl::Diagnostics& diagnostics) override {
+    std::ostringstream part;
+    for (const engine::PupilResult& p : results) {
+      part << (pupils_ == 0 ? "[\n    " : ",\n    ");
+      put_indented(part, engine::pupil_json(p, options_.explain), 4);
+      ++pupils_;
+      flagged_ += p.flags.empty() ? 0 : 1;
+      flags_ += p.flags.size();
+    }
+    Spool::Span ignored;
+    return spool_.append(part.str(), ignored, diagnostics);
   }
-  if (!run.pupils.empty()) out << "\n  ]";
-  const ordered_json summary = {{"pupils", run.pupils.size()}, {"flagged", flagged}, {"flags", flags}};
-  out << ",\n  \"summary\": ";
-  put_indented(out, summary, 2);
-  out << "\n}\n";
-}
 
-std::string json_report(const engine::RunResult& run, const ReportOptions& options) {
-  std::ostringstream out;
-  write_json_report(out, run, options);
-  return out.str();
-}
+  bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
+    const ordered_json pack = {
+        {"name", header_.pack.name}, {"version", header_.pack.version}, {"digest", header_.pack.digest}};
+    out << "{\n  \"waymark\": 1,\n  \"as_of\": ";
+    put_indented(out, ordered_json(header_.as_of.iso()), 2);
+    out << ",\n  \"pack\": ";
+    put_indented(out, pack, 2);
+    out << ",\n  \"pupils\": ";
+    if (pupils_ == 0) out << "[]";
+    if (!spool_.copy(spool_.all(), out, diagnostics)) return false;
+    if (pupils_ != 0) out << "\n  ]";
+    const ordered_json summary = {{"pupils", pupils_}, {"flagged", flagged_}, {"flags", flags_}};
+    out << ",\n  \"summary\": ";
+    put_indented(out, summary, 2);
+    out << "\n}\n";
+    return true;
+  }
 
-namespace {
+private:
+  RunHeader header_;
+  ReportOptions options_;
+  std::size_t pupils_ = 0;
+  std::size_t flagged_ = 0;
+  std::size_t flags_ = 0;
+};
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : "; ") + s;
-  return out;
-}
-
-}  // namespace
-
-namespace {
+// --- CSV ----------------------------------------------------------------------------------------
 
 // OWASP, "CSV Injection": a cell that begins with = + - @ tab or carriage return is read by a
 // spreadsheet as a formula. A leading apostrophe makes it text again, and shows as nothing.
@@ -84,68 +103,82 @@ std::string cell(std::string_view text, bool terminal) {
   return engine::csv_field(value);
 }
 
-}  // namespace
-
 // docs/guide-senco.md, "The CSV report": one row per flag or due entry, flags first from the most
 // severe (urgent, high, medium, low: their rank, not their spelling), then due entries by deadline;
 // within those, by pupil and the order the run gave them. The first eight columns are cli.md's.
-void write_csv_report(std::ostream& out, const engine::RunResult& run, bool terminal) {
+class CsvReport : public RunReport {
+public:
+  CsvReport(const RunHeader& header, bool terminal)
+      : terminal_(terminal),
+        tail_("," + header.as_of.iso() + "," + cell(header.pack.name, terminal) + "," +
+              cell(header.pack.version, terminal) + "\r\n") {}
+
+  bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
+           dsl::Diagnostics& diagnostics) override {
+    std::string part;
+    const std::size_t first = rows_.size();
+    std::vector<std::uint64_t> ends;  // of each row in `part`
+    for (const engine::PupilResult& p : results) {
+      for (std::size_t i = 0; i < p.flags.size(); ++i) {
+        const engine::Flag& f = p.flags[i];
+        rows_.push_back({static_cast<int>(f.severity), "", p.id, i, {}});
+        part += cell(p.id, terminal_) + ',' + cell(f.rule, terminal_) + ',' + engine::severity_name(f.severity) + ',' +
+                cell(f.category, terminal_) + ',' + (f.tier ? std::to_string(*f.tier) : std::string()) + ',' +
+                cell(f.title, terminal_) + ',' + cell(joined(f.evidence), terminal_) + ',' +
+                cell(joined(f.actions), terminal_) + ',' + cell(joined(f.notify), terminal_) + ",flag," + tail_;
+        ends.push_back(part.size());
+      }
+      for (std::size_t i = 0; i < p.due.size(); ++i) {
+        const engine::DueEntry& d = p.due[i];
+        // A deadline beyond the calendar sorts last ("~" after every digit).
+        rows_.push_back({-1, d.deadline ? d.deadline->iso() : "~", p.id, i, {}});
+        part += cell(p.id, terminal_) + ',' + cell(d.rule, terminal_) + ",,,," + cell(d.title, terminal_) + ',' +
+                cell(joined(d.evidence), terminal_) + ',' + cell(joined(d.actions), terminal_) + ",,due," +
+                (d.deadline ? d.deadline->iso() : std::string()) + tail_;
+        ends.push_back(part.size());
+      }
+    }
+    Spool::Span at;
+    if (!spool_.append(part, at, diagnostics)) return false;
+    std::uint64_t from = 0;
+    for (std::size_t r = first; r < rows_.size(); ++r) {
+      rows_[r].where = {at.offset + from, ends[r - first] - from};
+      from = ends[r - first];
+    }
+    return true;
+  }
+
+  bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
+    std::stable_sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+      if (a.rank != b.rank) return a.rank > b.rank;
+      if (a.deadline != b.deadline) return a.deadline < b.deadline;
+      if (a.pupil != b.pupil) return a.pupil < b.pupil;
+      return a.position < b.position;
+    });
+    out << "pupil_id,rule,severity,category,tier,title,evidence,actions,notify,entry,deadline,as_of,pack,pack_version\r\n";
+    // Rows next to each other in the file are copied in one read.
+    for (std::size_t i = 0; i < rows_.size();) {
+      Spool::Span run = rows_[i].where;
+      for (++i; i < rows_.size() && rows_[i].where.offset == run.offset + run.size; ++i) run.size += rows_[i].where.size;
+      if (!spool_.copy(run, out, diagnostics)) return false;
+    }
+    return true;
+  }
+
+private:
   struct Row {
     int rank;  // severity rank for flags (3 urgent .. 0 low); -1 for due entries
     std::string deadline;
-    const engine::PupilResult* pupil;
+    std::string pupil;
     std::size_t position;
-    const engine::Flag* flag;
-    const engine::DueEntry* due;
+    Spool::Span where;
   };
-  std::vector<Row> rows;
-  for (const engine::PupilResult& p : run.pupils) {
-    for (std::size_t i = 0; i < p.flags.size(); ++i) {
-      rows.push_back({static_cast<int>(p.flags[i].severity), "", &p, i, &p.flags[i], nullptr});
-    }
-    for (std::size_t i = 0; i < p.due.size(); ++i) {
-      // A deadline beyond the calendar sorts last ("~" after every digit).
-      rows.push_back({-1, p.due[i].deadline ? p.due[i].deadline->iso() : "~", &p, i, nullptr, &p.due[i]});
-    }
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    if (a.rank != b.rank) return a.rank > b.rank;
-    if (a.deadline != b.deadline) return a.deadline < b.deadline;
-    if (a.pupil->id != b.pupil->id) return a.pupil->id < b.pupil->id;
-    return a.position < b.position;
-  });
-  const std::string tail = "," + run.as_of.iso() + "," + cell(run.pack.name, terminal) + "," +
-                           cell(run.pack.version, terminal) + "\r\n";
-  out << "pupil_id,rule,severity,category,tier,title,evidence,actions,notify,entry,deadline,as_of,pack,pack_version\r\n";
-  for (const Row& r : rows) {
-    if (r.flag != nullptr) {
-      const engine::Flag& f = *r.flag;
-      out << cell(r.pupil->id, terminal) << ',' << cell(f.rule, terminal) << ',' << engine::severity_name(f.severity)
-          << ',' << cell(f.category, terminal) << ',' << (f.tier ? std::to_string(*f.tier) : std::string()) << ','
-          << cell(f.title, terminal) << ',' << cell(joined(f.evidence), terminal) << ','
-          << cell(joined(f.actions), terminal) << ',' << cell(joined(f.notify), terminal) << ",flag," << tail;
-    } else {
-      const engine::DueEntry& d = *r.due;
-      out << cell(r.pupil->id, terminal) << ',' << cell(d.rule, terminal) << ",,,," << cell(d.title, terminal) << ','
-          << cell(joined(d.evidence), terminal) << ',' << cell(joined(d.actions), terminal) << ",,due,"
-          << (d.deadline ? d.deadline->iso() : std::string()) << tail;
-    }
-  }
-}
+  bool terminal_;
+  std::string tail_;
+  std::vector<Row> rows_;
+};
 
-std::string csv_report(const engine::RunResult& run, bool terminal) {
-  std::ostringstream out;
-  write_csv_report(out, run, terminal);
-  return out.str();
-}
-
-namespace {
-
-int worst(const engine::PupilResult& p) {
-  int w = -1;
-  for (const engine::Flag& f : p.flags) w = std::max(w, static_cast<int>(f.severity));
-  return w;
-}
+// --- text ---------------------------------------------------------------------------------------
 
 // Text from the case data or the pack, made safe for a terminal (issue 10.6).
 std::string shown(std::string_view text) { return dsl::printable(text); }
@@ -156,62 +189,82 @@ std::string upper(const char* s) {
   return out;
 }
 
-}  // namespace
+class TextReport : public RunReport {
+public:
+  TextReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options) {}
 
-std::vector<const engine::PupilResult*> attention_order(const engine::RunResult& run) {
-  std::vector<const engine::PupilResult*> order;
-  for (const engine::PupilResult& p : run.pupils) {
-    if (!p.flags.empty() || !p.due.empty()) order.push_back(&p);
+  bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
+           dsl::Diagnostics& diagnostics) override {
+    std::ostringstream part;
+    const std::size_t first = shown_.size();
+    std::vector<std::uint64_t> ends;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const engine::PupilResult& p = results[i];
+      ++pupils_;
+      if (p.flags.empty() && p.due.empty()) continue;
+      write_pupil(part, p, i < pupils.size() ? &pupils[i] : nullptr);
+      shown_.push_back({AttentionKey::of(p), {}});
+      ends.push_back(static_cast<std::uint64_t>(part.tellp()));
+    }
+    Spool::Span at;
+    if (!spool_.append(part.str(), at, diagnostics)) return false;
+    std::uint64_t from = 0;
+    for (std::size_t n = first; n < shown_.size(); ++n) {
+      shown_[n].where = {at.offset + from, ends[n - first] - from};
+      from = ends[n - first];
+    }
+    return true;
   }
-  std::stable_sort(order.begin(), order.end(), [](const engine::PupilResult* a, const engine::PupilResult* b) {
-    if (worst(*a) != worst(*b)) return worst(*a) > worst(*b);
-    if (a->flags.size() != b->flags.size()) return a->flags.size() > b->flags.size();
-    return a->id < b->id;
-  });
-  return order;
-}
 
-std::string text_report(const engine::RunResult& run, const engine::Caseload& caseload, const ReportOptions& options) {
-  std::ostringstream out;
-  write_text_report(out, run, caseload, options);
-  return out.str();
-}
+  bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
+    std::stable_sort(shown_.begin(), shown_.end(), [](const Shown& a, const Shown& b) { return a.key < b.key; });
+    out << bold() << "Waymark as of " << header_.as_of.iso() << reset() << " - pack " << shown(header_.pack.name) << " "
+        << shown(header_.pack.version) << "\n\n";
+    for (const Shown& s : shown_) {
+      if (!spool_.copy(s.where, out, diagnostics)) return false;
+    }
+    std::size_t total = 0;
+    for (const std::size_t c : counts_) total += c;
+    out << pupils_ << (pupils_ == 1 ? " pupil" : " pupils") << " evaluated, " << flagged_ << " flagged; " << total
+        << (total == 1 ? " flag" : " flags") << ": " << counts_[3] << " urgent, " << counts_[2] << " high, "
+        << counts_[1] << " medium, " << counts_[0] << " low\n";
+    return true;
+  }
 
-void write_text_report(std::ostream& out, const engine::RunResult& run, const engine::Caseload& caseload,
-                       const ReportOptions& options) {
-  const char* bold = options.colour ? "\033[1m" : "";
-  const char* dim = options.colour ? "\033[2m" : "";
-  const char* reset = options.colour ? "\033[0m" : "";
-  auto tone = [&](dsl::SeverityLevel s) -> const char* {
-    if (!options.colour) return "";
+private:
+  struct Shown {
+    AttentionKey key;
+    Spool::Span where;
+  };
+
+  const char* bold() const { return options_.colour ? "\033[1m" : ""; }
+  const char* dim() const { return options_.colour ? "\033[2m" : ""; }
+  const char* reset() const { return options_.colour ? "\033[0m" : ""; }
+  const char* tone(dsl::SeverityLevel s) const {
+    if (!options_.colour) return "";
     switch (s) {
       case dsl::SeverityLevel::urgent: return "\033[1;31m";
       case dsl::SeverityLevel::high: return "\033[31m";
       case dsl::SeverityLevel::medium: return "\033[33m";
       default: return "\033[36m";
     }
-  };
-  const std::vector<const engine::PupilResult*> order = attention_order(run);
-  out << bold << "Waymark as of " << run.as_of.iso() << reset << " - pack " << shown(run.pack.name) << " " << shown(run.pack.version)
-      << "\n\n";
-  std::size_t counts[4] = {0, 0, 0, 0};
-  std::size_t flagged = 0;
-  for (const engine::PupilResult* p : order) {
+  }
+
+  // One pupil needing attention: tiers, each flag with its next steps, the due deadlines.
+  void write_pupil(std::ostream& out, const engine::PupilResult& p, const engine::Pupil* pupil) {
     std::string name;
-    if (!options.redact) {
-      if (const engine::Pupil* pupil = caseload.find(p->id); pupil != nullptr && pupil->name) name = " " + shown(*pupil->name);
-    }
-    out << bold << shown(p->id) << reset << name << "  ";
-    out << "current tier " << (p->current_tier == 0 ? std::string("none") : std::to_string(p->current_tier));
-    if (p->suggested_tier) out << ", suggested tier " << *p->suggested_tier;
+    if (!options_.redact && pupil != nullptr && pupil->name) name = " " + shown(*pupil->name);
+    out << bold() << shown(p.id) << reset() << name << "  ";
+    out << "current tier " << (p.current_tier == 0 ? std::string("none") : std::to_string(p.current_tier));
+    if (p.suggested_tier) out << ", suggested tier " << *p.suggested_tier;
     out << "\n";
-    if (!p->flags.empty()) ++flagged;
-    for (const engine::Flag& f : p->flags) {
-      ++counts[static_cast<int>(f.severity)];
+    if (!p.flags.empty()) ++flagged_;
+    for (const engine::Flag& f : p.flags) {
+      ++counts_[static_cast<int>(f.severity)];
       std::string severity = upper(engine::severity_name(f.severity));
       severity.resize(7, ' ');
-      out << "  " << tone(f.severity) << severity << reset << shown(f.title);
-      if (!f.evidence.empty()) out << dim << "  [" << shown(joined(f.evidence)) << "]" << reset;
+      out << "  " << tone(f.severity) << severity << reset() << shown(f.title);
+      if (!f.evidence.empty()) out << dim() << "  [" << shown(joined(f.evidence)) << "]" << reset();
       out << "\n";
       for (const std::string& a : f.actions) out << "         -> " << shown(a) << "\n";
       if (!f.notify.empty()) {
@@ -220,23 +273,70 @@ void write_text_report(std::ostream& out, const engine::RunResult& run, const en
         out << "         -> tell: " << roles << "\n";
       }
     }
-    if (!p->due.empty()) {
+    if (!p.due.empty()) {
       out << "  due:\n";
-      for (const engine::DueEntry& d : p->due) {
+      for (const engine::DueEntry& d : p.due) {
         out << "    by " << (d.deadline ? d.deadline->iso() : std::string("(date beyond the calendar)")) << "  "
             << shown(d.title);
-        if (!d.evidence.empty()) out << dim << "  [" << shown(joined(d.evidence)) << "]" << reset;
+        if (!d.evidence.empty()) out << dim() << "  [" << shown(joined(d.evidence)) << "]" << reset();
         out << "\n";
         for (const std::string& a : d.actions) out << "         -> " << shown(a) << "\n";
       }
     }
     out << "\n";
   }
-  std::size_t total = 0;
-  for (const std::size_t c : counts) total += c;
-  out << run.pupils.size() << (run.pupils.size() == 1 ? " pupil" : " pupils") << " evaluated, " << flagged
-      << " flagged; " << total << (total == 1 ? " flag" : " flags") << ": " << counts[3] << " urgent, " << counts[2]
-      << " high, " << counts[1] << " medium, " << counts[0] << " low\n";
+
+  RunHeader header_;
+  ReportOptions options_;
+  std::vector<Shown> shown_;
+  std::size_t pupils_ = 0;
+  std::size_t flagged_ = 0;
+  std::size_t counts_[4] = {0, 0, 0, 0};
+};
+
+}  // namespace
+
+AttentionKey AttentionKey::of(const engine::PupilResult& p) { return {worst_severity(p), p.flags.size(), p.id}; }
+
+bool AttentionKey::operator<(const AttentionKey& other) const {
+  if (worst != other.worst) return worst > other.worst;
+  if (flags != other.flags) return flags > other.flags;
+  return id < other.id;
+}
+
+std::vector<const engine::PupilResult*> attention_order(const engine::RunResult& run) {
+  std::vector<const engine::PupilResult*> order;
+  for (const engine::PupilResult& p : run.pupils) {
+    if (!p.flags.empty() || !p.due.empty()) order.push_back(&p);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const engine::PupilResult* a, const engine::PupilResult* b) {
+    return AttentionKey::of(*a) < AttentionKey::of(*b);
+  });
+  return order;
+}
+
+std::unique_ptr<RunReport> json_run_report(const RunHeader& header, const ReportOptions& options) {
+  return std::make_unique<JsonReport>(header, options);
+}
+
+std::unique_ptr<RunReport> csv_run_report(const RunHeader& header, bool terminal) {
+  return std::make_unique<CsvReport>(header, terminal);
+}
+
+std::unique_ptr<RunReport> text_run_report(const RunHeader& header, const ReportOptions& options) {
+  return std::make_unique<TextReport>(header, options);
+}
+
+std::unique_ptr<RunReport> make_run_report(const std::string& format, const RunHeader& header,
+                                           const ReportOptions& options, bool terminal,
+                                           const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
+                                           const std::string& spool_directory, dsl::Diagnostics& diagnostics) {
+  std::unique_ptr<RunReport> report;
+  if (format == "json") report = json_run_report(header, options);
+  else if (format == "csv") report = csv_run_report(header, terminal);
+  else if (format == "html") report = html_run_report(header, calendar, vocabulary, options);
+  else report = text_run_report(header, options);
+  return report->open(spool_directory, diagnostics) ? std::move(report) : nullptr;
 }
 
 }  // namespace waymark::cli

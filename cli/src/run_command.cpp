@@ -34,10 +34,6 @@ struct RunOptions {
   bool explain = false;
 };
 
-// What a report reads of the case data: CSV and JSON nothing, text the names of the pupils it shows
-// (those with flags or due entries), HTML all of theirs (timelines).
-enum class Keep { none, names, shown, all };
-
 // What is done with each slice's results, beside the pupils they were evaluated from, before they join
 // the run (storing them, drawing their HTML); false to stop.
 using SliceDone = std::function<bool(std::vector<engine::PupilResult>&, const std::vector<engine::Pupil>&)>;
@@ -46,13 +42,13 @@ using NextSlice = std::function<bool(std::vector<engine::Pupil>& part)>;
 
 constexpr std::size_t slice_size = 16384;
 
-// Evaluates a slice of pupils at a time and keeps, of each slice, only the case data the report reads
-// (in `kept`). A roll's case data and its results are then never all in memory at once (a
-// 250,000-pupil LA run stayed above 1 GB). Each pupil's result depends on that pupil alone, so the
-// run is the same.
+// Evaluates a slice of pupils at a time, each slice's results handed to `after_slice` (storing them,
+// drawing the report's part) and, only with `keep` (--out-dir), kept with their case data (in
+// `kept`). A roll's case data and its results are then never all in memory at once. Each pupil's
+// result depends on that pupil alone, so the run is the same however it is sliced.
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, const NextSlice& next_slice,
                                                     std::size_t total, const engine::EvaluateOptions& options,
-                                                    Keep keep, const SliceDone& after_slice, engine::Caseload& kept,
+                                                    bool keep, const SliceDone& after_slice, engine::Caseload& kept,
                                                     dsl::Diagnostics& diagnostics) {
   std::optional<engine::RunResult> run;
   engine::Caseload part;
@@ -65,25 +61,15 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
       sliced.progress = [&](std::size_t n, std::size_t) { options.progress(done + n, std::max(total, done + n)); };
     }
     std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
-    if (!r || (after_slice && !after_slice(r->pupils, part.pupils))) return std::nullopt;
+    if (!r || !after_slice(r->pupils, part.pupils)) return std::nullopt;
     done += part.pupils.size();
-    for (std::size_t i = 0; i < r->pupils.size(); ++i) {
-      if (keep == Keep::none || (keep != Keep::all && r->pupils[i].flags.empty() && r->pupils[i].due.empty())) continue;
-      engine::Pupil& pupil = kept.pupils.emplace_back(std::move(part.pupils[i]));
-      if (keep == Keep::names) {  // the text report reads a shown pupil's id and name only
-        pupil.records = {};
-        pupil.attendance = {};
-        pupil.attributes.resize(1);  // [0] is the id
-        pupil.attributes.shrink_to_fit();
-        pupil.upn.reset();
-      }
-    }
     if (!run) {
       run = std::move(r);
-      run->pupils.reserve(total);
-    } else {
+      if (!keep) run->pupils.clear();
+    } else if (keep) {
       std::move(r->pupils.begin(), r->pupils.end(), std::back_inserter(run->pupils));
     }
+    if (keep) std::move(part.pupils.begin(), part.pupils.end(), std::back_inserter(kept.pupils));
     if (!more) break;
   }
   return run;
@@ -98,17 +84,6 @@ NextSlice slices_of(engine::Caseload& caseload) {
     from = to;
     return !part.empty();
   };
-}
-
-// Where the HTML report's sections wait: beside the report (the same disk and the same privacy), or
-// in TMPDIR when it goes to stdout.
-std::string spool_directory(const std::string& out) {
-  if (!out.empty() && out != "-") {
-    const std::filesystem::path parent = std::filesystem::path(out).parent_path();
-    return parent.empty() ? "." : parent.string();
-  }
-  const char* tmp = std::getenv("TMPDIR");
-  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
 }
 
 int run_run(const RunOptions& options) {
@@ -136,9 +111,7 @@ int run_run(const RunOptions& options) {
   const std::string started = store::now_utc();
   // With --db the run reads its pupils a slice at a time inside its own transaction and stores each
   // slice as soon as it is evaluated, so neither the roll's case data nor its explanations are ever
-  // all in memory. Then, with or without --db, what no report reads is dropped (explanations unless
-  // --explain or --out-dir: the HTML report has drawn them already; citations in text and CSV)
-  // (docs/performance.md).
+  // all in memory (docs/performance.md).
   std::unique_ptr<store::Store> db;
   std::unique_ptr<store::RunWriter> writer;
   std::unique_ptr<store::CaseloadCursor> cursor;
@@ -175,40 +148,32 @@ int run_run(const RunOptions& options) {
       }
     };
   }
-  // `--out-dir` counts every pupil of each school in its index, so it keeps them all. The HTML report
-  // draws each pupil's section as the slice is evaluated (HtmlSpool), then needs only names.
-  const bool spooled = options.format == "html" && options.out_dir.empty();
-  const Keep keep = !options.out_dir.empty()              ? Keep::all
-                    : options.format == "html" || options.format == "text" ? Keep::names
-                                                                           : Keep::none;
-  std::unique_ptr<HtmlSpool> spool;
-  ReportOptions report;
-  report.explain = options.explain;
-  report.redact = options.redact;
-  report.colour = options.out.empty() && stdout_colour();
-  if (spooled) {
-    spool = std::make_unique<HtmlSpool>(*as_of, ready->compiled->identity(), ready->compiled->program_calendar(),
-                                        ready->pack.vocabulary, report);
-    if (!spool->open(spool_directory(options.out), diagnostics)) return fail();
+  // `--out-dir` counts every pupil of each school in its index, so it keeps every result and the case
+  // data; every other report draws its part of each slice as it is evaluated (RunReport).
+  const bool keep = !options.out_dir.empty();
+  ReportOptions report_options;
+  report_options.explain = options.explain;
+  report_options.redact = options.redact;
+  report_options.colour = options.out.empty() && stdout_colour();
+  const bool terminal = (options.out.empty() || options.out == "-") && stdout_is_terminal();
+  std::unique_ptr<RunReport> report;
+  if (!keep) {
+    report = make_run_report(options.format, RunHeader{*as_of, ready->compiled->identity()}, report_options, terminal,
+                             ready->compiled->program_calendar(), ready->pack.vocabulary,
+                             spool_directory(options.out), diagnostics);
+    if (!report) return fail();
   }
-  const bool reads_explanations = !options.out_dir.empty() || options.explain;
-  const bool reads_citations = options.format == "html" || options.format == "json";
+  std::size_t evaluated = 0;
   const SliceDone after_slice = [&](std::vector<engine::PupilResult>& pupils, const std::vector<engine::Pupil>& part) {
+    evaluated += pupils.size();
     if (writer && !writer->add(pupils, diagnostics)) return false;
-    if (spool && !spool->add(pupils, part, diagnostics)) return false;
-    for (engine::PupilResult& p : pupils) {
-      for (engine::Flag& f : p.flags) {
-        if (!reads_explanations) f.explanation = {};
-        if (!reads_citations) f.cite = std::string();
-      }
-    }
-    return true;
+    return !report || report->add(pupils, part, diagnostics);
   };
   engine::Caseload kept;
   std::optional<engine::RunResult> run =
       evaluate_in_slices(*ready->compiled, next_slice, total, evaluate, keep, after_slice, kept, diagnostics);
   if (!run || (cursor && cursor->failed())) return fail();
-  if (db && run->pupils.empty()) {
+  if (db && evaluated == 0) {
     report_no_pupils(options.db, diagnostics);
     return fail();
   }
@@ -227,24 +192,13 @@ int run_run(const RunOptions& options) {
       return fail();
     }
     for (const SchoolReport& part :
-         html_reports_by_school(*run, caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report)) {
+         html_reports_by_school(*run, caseload, ready->compiled->program_calendar(), ready->pack.vocabulary, report_options)) {
       if (!write_output((std::filesystem::path(options.out_dir) / part.file).string(), part.html, diagnostics)) return fail();
     }
     return exit_ok;
   }
-  const bool terminal = (options.out.empty() || options.out == "-") && stdout_is_terminal();
   OutputFile output(options.out);
-  if (!output.open(diagnostics)) return fail();
-  std::ostream& out = output.stream();
-  if (options.format == "json") {
-    write_json_report(out, *run, report);
-  } else if (options.format == "csv") {
-    write_csv_report(out, *run, terminal);
-  } else if (spool) {
-    if (!spool->write(out, *run, caseload, diagnostics)) return fail();
-  } else {
-    write_text_report(out, *run, caseload, report);
-  }
+  if (!output.open(diagnostics) || !report->write(output.stream(), diagnostics)) return fail();
   if (!output.commit(diagnostics)) return fail();
   return exit_ok;
 }
