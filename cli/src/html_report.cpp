@@ -171,31 +171,21 @@ class HtmlReport : public RunReport {
 public:
   HtmlReport(const RunHeader& header, const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
              const ReportOptions& options)
-      : header_(header), calendar_(calendar), vocabulary_(vocabulary), options_(options) {}
+      : header_(header), calendar_(calendar), vocabulary_(vocabulary), options_(options), sections_(spool_) {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
            dsl::Diagnostics& diagnostics) override {
     const SectionContext context{header_.as_of, header_.pack, calendar_, vocabulary_, options_};
-    std::ostringstream part;
-    const std::size_t first = shown_.size();
-    std::vector<std::uint64_t> ends;
     for (std::size_t i = 0; i < results.size(); ++i) {
       const engine::PupilResult& p = results[i];
       summary_.add(p);
       if (p.flags.empty() && p.due.empty()) continue;
       const engine::Pupil* pupil = i < pupils.size() ? &pupils[i] : nullptr;
-      write_section(part, p, pupil, context);
-      shown_.push_back({Entry::of(p, pupil, options_), {}});
-      ends.push_back(static_cast<std::uint64_t>(part.tellp()));
+      write_section(sections_.out(), p, pupil, context);
+      Shown& shown = shown_.emplace_back(Shown{Entry::of(p, pupil, options_), {}});
+      if (!sections_.end_part(shown.where, diagnostics)) return false;
     }
-    Spool::Span at;
-    if (!spool_.append(part.str(), at, diagnostics)) return false;
-    std::uint64_t from = 0;
-    for (std::size_t n = first; n < shown_.size(); ++n) {
-      shown_[n].where = {at.offset + from, ends[n - first] - from};
-      from = ends[n - first];
-    }
-    return true;
+    return sections_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
@@ -217,6 +207,7 @@ private:
   const engine::Calendar& calendar_;
   const dsl::Vocabulary& vocabulary_;
   ReportOptions options_;
+  SpoolWriter sections_;
   Summary summary_;
   std::vector<Shown> shown_;
 };

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "waymark/dsl/printable.hpp"
 #include "waymark/engine/csv_text.hpp"
@@ -49,20 +48,20 @@ void put_indented(std::ostream& out, const ordered_json& j, std::size_t indent) 
 // with indent 2: the pupils' array is drawn a pupil at a time, the summary after it.
 class JsonReport : public RunReport {
 public:
-  JsonReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options) {}
+  JsonReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options), parts_(spool_) {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
            dsl::Diagnostics& diagnostics) override {
-    std::ostringstream part;
     for (const engine::PupilResult& p : results) {
-      part << (pupils_ == 0 ? "[\n    " : ",\n    ");
-      put_indented(part, engine::pupil_json(p, options_.explain), 4);
+      parts_.out() << (pupils_ == 0 ? "[\n    " : ",\n    ");
+      put_indented(parts_.out(), engine::pupil_json(p, options_.explain), 4);
       ++pupils_;
       flagged_ += p.flags.empty() ? 0 : 1;
       flags_ += p.flags.size();
+      Spool::Span ignored;  // the pupils are copied whole
+      if (!parts_.end_part(ignored, diagnostics)) return false;
     }
-    Spool::Span ignored;
-    return spool_.append(part.str(), ignored, diagnostics);
+    return parts_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
@@ -86,6 +85,7 @@ public:
 private:
   RunHeader header_;
   ReportOptions options_;
+  SpoolWriter parts_;
   std::size_t pupils_ = 0;
   std::size_t flagged_ = 0;
   std::size_t flags_ = 0;
@@ -109,43 +109,35 @@ std::string cell(std::string_view text, bool terminal) {
 class CsvReport : public RunReport {
 public:
   CsvReport(const RunHeader& header, bool terminal)
-      : terminal_(terminal),
+      : parts_(spool_),
+        terminal_(terminal),
         tail_("," + header.as_of.iso() + "," + cell(header.pack.name, terminal) + "," +
               cell(header.pack.version, terminal) + "\r\n") {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
            dsl::Diagnostics& diagnostics) override {
-    std::string part;
-    const std::size_t first = rows_.size();
-    std::vector<std::uint64_t> ends;  // of each row in `part`
+    std::ostream& out = parts_.out();
     for (const engine::PupilResult& p : results) {
       for (std::size_t i = 0; i < p.flags.size(); ++i) {
         const engine::Flag& f = p.flags[i];
-        rows_.push_back({static_cast<int>(f.severity), "", p.id, i, {}});
-        part += cell(p.id, terminal_) + ',' + cell(f.rule, terminal_) + ',' + engine::severity_name(f.severity) + ',' +
-                cell(f.category, terminal_) + ',' + (f.tier ? std::to_string(*f.tier) : std::string()) + ',' +
-                cell(f.title, terminal_) + ',' + cell(joined(f.evidence), terminal_) + ',' +
-                cell(joined(f.actions), terminal_) + ',' + cell(joined(f.notify), terminal_) + ",flag," + tail_;
-        ends.push_back(part.size());
+        out << cell(p.id, terminal_) << ',' << cell(f.rule, terminal_) << ',' << engine::severity_name(f.severity) << ','
+            << cell(f.category, terminal_) << ',' << (f.tier ? std::to_string(*f.tier) : std::string()) << ','
+            << cell(f.title, terminal_) << ',' << cell(joined(f.evidence), terminal_) << ','
+            << cell(joined(f.actions), terminal_) << ',' << cell(joined(f.notify), terminal_) << ",flag," << tail_;
+        Row& row = rows_.emplace_back(Row{static_cast<int>(f.severity), "", p.id, i, {}});
+        if (!parts_.end_part(row.where, diagnostics)) return false;
       }
       for (std::size_t i = 0; i < p.due.size(); ++i) {
         const engine::DueEntry& d = p.due[i];
+        out << cell(p.id, terminal_) << ',' << cell(d.rule, terminal_) << ",,,," << cell(d.title, terminal_) << ','
+            << cell(joined(d.evidence), terminal_) << ',' << cell(joined(d.actions), terminal_) << ",,due,"
+            << (d.deadline ? d.deadline->iso() : std::string()) << tail_;
         // A deadline beyond the calendar sorts last ("~" after every digit).
-        rows_.push_back({-1, d.deadline ? d.deadline->iso() : "~", p.id, i, {}});
-        part += cell(p.id, terminal_) + ',' + cell(d.rule, terminal_) + ",,,," + cell(d.title, terminal_) + ',' +
-                cell(joined(d.evidence), terminal_) + ',' + cell(joined(d.actions), terminal_) + ",,due," +
-                (d.deadline ? d.deadline->iso() : std::string()) + tail_;
-        ends.push_back(part.size());
+        Row& row = rows_.emplace_back(Row{-1, d.deadline ? d.deadline->iso() : "~", p.id, i, {}});
+        if (!parts_.end_part(row.where, diagnostics)) return false;
       }
     }
-    Spool::Span at;
-    if (!spool_.append(part, at, diagnostics)) return false;
-    std::uint64_t from = 0;
-    for (std::size_t r = first; r < rows_.size(); ++r) {
-      rows_[r].where = {at.offset + from, ends[r - first] - from};
-      from = ends[r - first];
-    }
-    return true;
+    return parts_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
@@ -173,6 +165,7 @@ private:
     std::size_t position;
     Spool::Span where;
   };
+  SpoolWriter parts_;
   bool terminal_;
   std::string tail_;
   std::vector<Row> rows_;
@@ -191,29 +184,19 @@ std::string upper(const char* s) {
 
 class TextReport : public RunReport {
 public:
-  TextReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options) {}
+  TextReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options), parts_(spool_) {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
            dsl::Diagnostics& diagnostics) override {
-    std::ostringstream part;
-    const std::size_t first = shown_.size();
-    std::vector<std::uint64_t> ends;
     for (std::size_t i = 0; i < results.size(); ++i) {
       const engine::PupilResult& p = results[i];
       ++pupils_;
       if (p.flags.empty() && p.due.empty()) continue;
-      write_pupil(part, p, i < pupils.size() ? &pupils[i] : nullptr);
-      shown_.push_back({AttentionKey::of(p), {}});
-      ends.push_back(static_cast<std::uint64_t>(part.tellp()));
+      write_pupil(parts_.out(), p, i < pupils.size() ? &pupils[i] : nullptr);
+      Shown& shown = shown_.emplace_back(Shown{AttentionKey::of(p), {}});
+      if (!parts_.end_part(shown.where, diagnostics)) return false;
     }
-    Spool::Span at;
-    if (!spool_.append(part.str(), at, diagnostics)) return false;
-    std::uint64_t from = 0;
-    for (std::size_t n = first; n < shown_.size(); ++n) {
-      shown_[n].where = {at.offset + from, ends[n - first] - from};
-      from = ends[n - first];
-    }
-    return true;
+    return parts_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
@@ -288,6 +271,7 @@ private:
 
   RunHeader header_;
   ReportOptions options_;
+  SpoolWriter parts_;
   std::vector<Shown> shown_;
   std::size_t pupils_ = 0;
   std::size_t flagged_ = 0;

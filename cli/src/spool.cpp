@@ -59,6 +59,23 @@ bool Spool::copy(const Span& part, std::ostream& out, dsl::Diagnostics& diagnost
   return true;
 }
 
+bool SpoolWriter::end_part(Spool::Span& where, dsl::Diagnostics& diagnostics) {
+  const auto end = static_cast<std::uint64_t>(buffer_.tellp());
+  where = {base_ + start_, end - start_};
+  start_ = end;
+  return end < (1u << 20) || flush(diagnostics);
+}
+
+bool SpoolWriter::flush(dsl::Diagnostics& diagnostics) {
+  const std::string bytes = buffer_.str();
+  Spool::Span at;
+  if (!spool_.append(bytes, at, diagnostics)) return false;
+  base_ = at.offset + at.size;
+  start_ = 0;
+  buffer_.str(std::string());
+  return true;
+}
+
 std::string spool_directory(const std::string& out) {
   if (!out.empty() && out != "-") {
     const std::filesystem::path parent = std::filesystem::path(out).parent_path();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,26 @@ private:
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::vector<char> buffer_;
+};
+
+/// Draws parts one after another into a buffer that goes to the spool a megabyte at a time, so a slice
+/// of pupils' parts (120 MB of HTML for 16,384 pupils) is never held whole.
+class SpoolWriter {
+public:
+  explicit SpoolWriter(Spool& spool) : spool_(spool), base_(spool.all().size) {}
+  /// Where the next part is drawn.
+  std::ostream& out() { return buffer_; }
+  /// Ends the part drawn since the last end (its place in the spool in `where`); false with a
+  /// diagnostic when the spool cannot take it.
+  bool end_part(Spool::Span& where, dsl::Diagnostics& diagnostics);
+  /// Sends what is buffered to the spool.
+  bool flush(dsl::Diagnostics& diagnostics);
+
+private:
+  Spool& spool_;
+  std::uint64_t base_;       // where the buffer's first byte goes in the spool
+  std::uint64_t start_ = 0;  // where the current part begins in the buffer
+  std::ostringstream buffer_;
 };
 
 /// Where a run's report waits: beside the report (the same disk, the same privacy), or in TMPDIR (else
