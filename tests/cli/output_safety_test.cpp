@@ -324,4 +324,40 @@ TEST(PaperCuts, GeneratedPupilsAreOfTheirSchoolsPhase) {
   EXPECT_GT(secondary, 0u);
 }
 
+// A report waits in a temporary file until the run is complete (Spool): one that cannot be made is a
+// message naming what to do, and no half report on stdout.
+TEST(OutputSafety, AReportThatCannotWaitAnywhereSaysSoAndPrintsNothing) {
+  const fs::path err = scratch("spool-nowhere") / "stderr";
+  fs::create_directories(err.parent_path());
+  const std::string command = "TMPDIR=/nonexistent-waymark-folder " + std::string(WAYMARK_BINARY) +
+                              " run --pack england --cases " + root() +
+                              "/examples/caseload --as-of 2025-11-17 --format csv 2>" + err.string();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buffer[4096];
+  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+  EXPECT_EQ(out, "");
+  const std::string message = read(err);
+  EXPECT_NE(message.find("temporary file"), std::string::npos) << message;
+  EXPECT_NE(message.find("TMPDIR"), std::string::npos) << message;
+}
+
+// ... and leaves nothing behind beside the report: the temporary file has no name.
+TEST(OutputSafety, AReportLeavesNoTemporaryFileBehind) {
+  const fs::path dir = scratch("spool");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* format : {"text", "json", "csv", "html"}) {
+    const Result r = run("run --pack england --cases " + root() + "/examples/caseload --as-of 2025-11-17 --format " +
+                         format + " --out " + (dir / (std::string("report.") + format)).string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::set<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir)) files.insert(entry.path().filename().string());
+  EXPECT_EQ(files, (std::set<std::string>{"report.csv", "report.html", "report.json", "report.text"}));
+}
+
 }  // namespace
