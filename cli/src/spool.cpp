@@ -16,12 +16,15 @@ Spool::~Spool() {
 
 bool Spool::fail(const char* doing, int error, dsl::Diagnostics& diagnostics) {
   diagnostics.error({}, "cannot-write",
-                    std::string("cannot ") + doing + " the report's temporary file: " + std::strerror(error) +
-                        "; free some disk space, or (with the report on stdout) set TMPDIR to a folder with room");
+                    std::string("cannot ") + doing + " the report's temporary file in '" + directory_ +
+                        "': " + std::strerror(error) +
+                        "; the report waits there until the run is complete: free some disk space, or (with the "
+                        "report on stdout) set TMPDIR to a folder you may write to with room");
   return false;
 }
 
 bool Spool::open(const std::string& directory, dsl::Diagnostics& diagnostics) {
+  directory_ = directory;
   // O_TMPFILE: a file with no name, so nothing is left behind and nobody else can open it. Where the
   // file system lacks it, a named file removed at once.
   fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);

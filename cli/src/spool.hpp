@@ -39,6 +39,7 @@ public:
 
 private:
   bool fail(const char* doing, int error, dsl::Diagnostics& diagnostics);
+  std::string directory_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::vector<char> buffer_;
