@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Is the cost linear in pupils and in rules? `waymark run` (CSV form, --format csv) at 25k, 100k and
-# 250k pupils (a year of marks) and with 1x, 4x and 16x the England rules (copies of its 32 rules
+# 250k pupils (a year of marks) and with 1x, 4x and 16x the England rules (copies of its rules
 # under new ids, its parameters declared once). Prints a Markdown table of wall and CPU seconds, and
 # writes an SVG plot (bench/plot_linearity.py, no dependency beyond python3).
 # Usage: bench/linearity.sh [OUT.svg]
@@ -28,6 +28,7 @@ for k in $factors; do
     done
   done
   rules=$(cat "$pack"/*.wmk | grep -c '^rule ')
+  echo "$rules" > "$pack.rules"
   echo "pack england-x$k: $rules rules" >&2
 done
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -43,14 +44,15 @@ for n in $sizes; do
       --as-of "$as_of" --format csv --out "$work/out.csv" 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
     read -r w u s m < "$work/t"
     flags=$(($(wc -l < "$work/out.csv") - 1))
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$k" "$w" "$(echo "$u + $s" | bc)" $((m / 1024)) "$flags" | tee -a "$results" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$k" "$w" "$(echo "$u + $s" | bc)" $((m / 1024)) "$flags" \
+      "$(cat "$work/england-x$k.rules")" | tee -a "$results" >&2
   done
 done
 echo "| pupils | rules | wall s | CPU s | peak MiB | flags | CPU µs per pupil per rule |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
-while IFS=$'\t' read -r n k w c m f; do
-  awk -v n="$n" -v k="$k" -v w="$w" -v c="$c" -v m="$m" -v f="$f" \
-    'BEGIN { printf "| %d | %d | %.2f | %.2f | %d | %d | %.3f |\n", n, 32 * k, w, c, m, f, c * 1e6 / (n * 32 * k) }'
+while IFS=$'\t' read -r n k w c m f r; do
+  awk -v n="$n" -v r="$r" -v w="$w" -v c="$c" -v m="$m" -v f="$f" \
+    'BEGIN { printf "| %d | %d | %.2f | %.2f | %d | %d | %.3f |\n", n, r, w, c, m, f, c * 1e6 / (n * r) }'
 done < "$results"
 python3 bench/plot_linearity.py "$results" "$svg"
 echo "plot: $svg" >&2

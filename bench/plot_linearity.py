@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plots bench/linearity.sh's results as SVG: CPU seconds against pupils, one line per rule count.
 
-usage: plot_linearity.py RESULTS.tsv OUT.svg   (rows: pupils, factor, wall, cpu, peak MiB, flags)
+usage: plot_linearity.py RESULTS.tsv OUT.svg   (rows: pupils, factor, wall, cpu, peak MiB, flags, rules)
 Plain SVG written by hand, so the benchmark needs nothing beyond python3.
 """
 import sys
@@ -9,8 +9,10 @@ from collections import defaultdict
 
 rows = [line.split("\t") for line in open(sys.argv[1]).read().splitlines() if line.strip()]
 series = defaultdict(list)
-for n, k, _wall, cpu, _mem, _flags in rows:
+rule_count = {}
+for n, k, _wall, cpu, _mem, _flags, rules in rows:
     series[int(k)].append((int(n), float(cpu)))
+    rule_count[int(k)] = int(rules)
 width, height, left, bottom, top, right = 640, 400, 70, 50, 30, 150
 max_n = max(n for s in series.values() for n, _ in s)
 max_c = max(c for s in series.values() for _, c in s) * 1.1 or 1
@@ -44,6 +46,6 @@ for i, (k, points) in enumerate(sorted(series.items())):
     out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
     for n, c in points:
         out.append(f'<circle cx="{x(n):.1f}" cy="{y(c):.1f}" r="3" fill="{colour}"/>')
-    out.append(f'<text x="{width - right + 10}" y="{top + 20 + 18 * i}" fill="{colour}">{32 * k} rules ({k}x England)</text>')
+    out.append(f'<text x="{width - right + 10}" y="{top + 20 + 18 * i}" fill="{colour}">{rule_count[k]} rules ({k}x England)</text>')
 out.append("</svg>")
 open(sys.argv[2], "w").write("\n".join(out) + "\n")

@@ -115,7 +115,7 @@ int run_run(const RunOptions& options) {
   std::unique_ptr<store::Store> db;
   std::unique_ptr<store::RunWriter> writer;
   std::unique_ptr<store::CaseloadCursor> cursor;
-  engine::Caseload caseload;  // the case files; then what the report reads of the pupils
+  engine::Caseload caseload;  // the case files; then, with --out-dir, every pupil evaluated
   NextSlice next_slice;
   std::size_t total = 0;
   if (!options.db.empty()) {
