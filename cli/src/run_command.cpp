@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <iterator>
 
@@ -46,28 +47,55 @@ constexpr std::size_t slice_size = 16384;
 // drawing the report's part) and, only with `keep` (--out-dir), kept with their case data (in
 // `kept`). A roll's case data and its results are then never all in memory at once. Each pupil's
 // result depends on that pupil alone, so the run is the same however it is sliced.
+//
+// While one slice is stored and drawn on this thread, the next is evaluated on others: the two take
+// about as long, and overlapped they keep both cores busy. Reading and storing stay on this thread,
+// the one that owns the database connection.
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, const NextSlice& next_slice,
                                                     std::size_t total, const engine::EvaluateOptions& options,
                                                     bool keep, const SliceDone& after_slice, engine::Caseload& kept,
                                                     dsl::Diagnostics& diagnostics) {
+  struct Evaluated {
+    std::optional<engine::RunResult> result;
+    dsl::Diagnostics diagnostics;  // its own: this thread may add to `diagnostics` meanwhile
+  };
+  engine::Caseload slots[2];  // the slice being stored and the one being evaluated (never moved)
+  const auto evaluate = [&](const engine::Caseload& part, std::size_t done) {
+    return std::async(std::launch::async, [&pack, &part, &options, total, done] {
+      engine::EvaluateOptions sliced = options;
+      if (options.progress) {
+        sliced.progress = [&options, total, done](std::size_t n, std::size_t) {
+          options.progress(done + n, std::max(total, done + n));
+        };
+      }
+      Evaluated e;
+      e.result = engine::evaluate(pack, part, sliced, e.diagnostics);
+      return e;
+    });
+  };
+  // An empty roll is still evaluated once: the run's header.
+  bool more = next_slice(slots[0].pupils);
+  std::future<Evaluated> evaluating = evaluate(slots[0], 0);
   std::optional<engine::RunResult> run;
-  engine::Caseload part;
   std::size_t done = 0;
-  for (bool first = true;; first = false) {
-    const bool more = next_slice(part.pupils);
-    if (!more && !first) break;  // an empty roll is still evaluated once: the run's header
-    engine::EvaluateOptions sliced = options;
-    if (options.progress) {
-      sliced.progress = [&](std::size_t n, std::size_t) { options.progress(done + n, std::max(total, done + n)); };
-    }
-    std::optional<engine::RunResult> r = engine::evaluate(pack, part, sliced, diagnostics);
-    if (!r || !after_slice(r->pupils, part.pupils)) return std::nullopt;
+  for (std::size_t k = 0;; ++k) {
+    engine::Caseload& part = slots[k % 2];
+    Evaluated e = evaluating.get();
+    diagnostics.append(e.diagnostics);
+    if (!e.result) return std::nullopt;
     done += part.pupils.size();
+    engine::Caseload& following = slots[(k + 1) % 2];
+    more = more && next_slice(following.pupils);
+    if (more) evaluating = evaluate(following, done);
+    if (!after_slice(e.result->pupils, part.pupils)) {
+      if (evaluating.valid()) evaluating.wait();
+      return std::nullopt;
+    }
     if (!run) {
-      run = std::move(r);
+      run = std::move(e.result);
       if (!keep) run->pupils.clear();
     } else if (keep) {
-      std::move(r->pupils.begin(), r->pupils.end(), std::back_inserter(run->pupils));
+      std::move(e.result->pupils.begin(), e.result->pupils.end(), std::back_inserter(run->pupils));
     }
     if (keep) std::move(part.pupils.begin(), part.pupils.end(), std::back_inserter(kept.pupils));
     if (!more) break;
