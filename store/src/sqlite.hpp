@@ -117,7 +117,7 @@ struct ConnectionOptions {
   std::chrono::milliseconds busy_timeout{60000};
 };
 
-/// One open database file.
+/// One open database file, used by one thread at a time (opened with SQLITE_OPEN_NOMUTEX).
 class Connection {
 public:
   /// Opens an existing file (SQLite would create a missing one; the Store checks first).
