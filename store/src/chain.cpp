@@ -41,15 +41,19 @@ std::vector<SqlView> views_of(const std::vector<SqlValue>& values) {
 
 }  // namespace
 
-Digest row_content(const ChainedTable& table, std::span<const SqlView> values) {
-  Sha256 whole;
-  whole.frame_text("waymark-row-v1");
-  whole.frame_text(table.name);
+Digest row_content(Sha256& h, const ChainedTable& table, std::span<const SqlView> values) {
+  h.frame_text("waymark-row-v1");
+  h.frame_text(table.name);
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    whole.frame_text(table.columns[i]);
-    whole.frame_view(i < values.size() ? values[i] : SqlView{});
+    h.frame_text(table.columns[i]);
+    h.frame_view(i < values.size() ? values[i] : SqlView{});
   }
-  return whole.finish();
+  return h.finish();
+}
+
+Digest row_content(const ChainedTable& table, std::span<const SqlView> values) {
+  Sha256 h;
+  return row_content(h, table, values);
 }
 
 RowHash hash_row(const ChainedTable& table, std::span<const SqlView> values) {
@@ -81,9 +85,8 @@ std::vector<std::string_view> changed_columns(const ChainedTable& table, std::sp
   return out;
 }
 
-Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
+Digest entry_hash(Sha256& h, const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
                   const Digest& content, std::span<const std::uint8_t> columns) {
-  Sha256 h;
   h.frame_text("waymark-chain-v1");
   h.frame_digest(previous);
   h.frame_integer(seq);
@@ -92,6 +95,12 @@ Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view tab
   h.frame_digest(content);
   h.frame_blob(columns.data(), columns.size());
   return h.finish();
+}
+
+Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
+                  const Digest& content, std::span<const std::uint8_t> columns) {
+  Sha256 h;
+  return entry_hash(h, previous, seq, table, row, content, columns);
 }
 
 namespace {

@@ -29,6 +29,9 @@ RowHash hash_row(const ChainedTable& table, const std::vector<SqlValue>& values)
 /// at a time) cost more than SHA-256 over a run's explanations, and are needed only to name the
 /// columns of a row whose content differs.
 Digest row_content(const ChainedTable& table, std::span<const SqlView> values);
+/// The same with a hasher the caller keeps from row to row (a new one per row is an OpenSSL context
+/// made and freed each time); `h` is left ready for the next.
+Digest row_content(Sha256& h, const ChainedTable& table, std::span<const SqlView> values);
 /// The names of the columns whose 4-byte digests differ.
 std::vector<std::string_view> changed_columns(const ChainedTable& table, std::span<const std::uint8_t> recorded,
                                               std::span<const std::uint8_t> now);
@@ -36,6 +39,8 @@ std::vector<std::string_view> changed_columns(const ChainedTable& table, std::sp
 /// An entry's hash: over the previous entry's hash, its sequence number, table, row id, content
 /// digest and column digests.
 Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
+                  const Digest& content, std::span<const std::uint8_t> columns);
+Digest entry_hash(Sha256& h, const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
                   const Digest& content, std::span<const std::uint8_t> columns);
 
 /// `INSERT INTO t (c2, ..., cn) VALUES (?, ..., ?)`: every column after the id, in chain order.

@@ -117,14 +117,15 @@ struct ChainBlock {
 // The work of another core: each row's content digest and each entry's hash. An entry's hash follows
 // from the *stored* hash of the entry before, so entries need not be hashed in order.
 void ChainBlock::digest_rows() {
+  detail::Sha256 h;
   for (std::size_t i = 0; i < meta.size(); ++i) {
     Entry& e = meta[i];
     const auto entry = entries.row(i);
-    if (e.table != nullptr && e.row != no_row) e.now = detail::row_content(*e.table, rows.row(e.row));
+    if (e.table != nullptr && e.row != no_row) e.now = detail::row_content(h, *e.table, rows.row(e.row));
     const auto content_digest = detail::digest_of(detail::bytes_of(entry[content_column]));
     const auto stored_hash = detail::digest_of(detail::bytes_of(entry[hash_column]));
     e.follows = content_digest && stored_hash &&
-                detail::entry_hash(e.previous, e.seq, entry[table_column].bytes, e.row_id,
+                detail::entry_hash(h, e.previous, e.seq, entry[table_column].bytes, e.row_id,
                                    *content_digest, detail::bytes_of(entry[columns_column])) == *stored_hash;
   }
 }
@@ -297,14 +298,14 @@ void Verifier::check_entry(const ChainBlock& block, std::size_t i, std::int64_t&
     } else {
       ++report_.acknowledgements;
     }
-    const std::string noun = std::string(table->noun) + " " + std::to_string(row);
+    const auto noun = [&] { return std::string(table->noun) + " " + std::to_string(row); };  // only for a problem
     if (e.row == ChainBlock::no_row) {
-      problem(seq, table_name, row, noun + " was deleted (" + entry_words(seq) + " records it)");
+      problem(seq, table_name, row, noun() + " was deleted (" + entry_words(seq) + " records it)");
     } else if (content_digest && e.now != *content_digest) {
       const detail::RowHash now = detail::hash_row(*table, block.rows.row(e.row));
       const auto changed = detail::changed_columns(*table, detail::bytes_of(entry[ChainBlock::columns_column]), now.columns);
       problem(seq, table_name, row,
-              noun + " was altered after it was stored: " +
+              noun() + " was altered after it was stored: " +
                   (changed.empty() ? std::string("its content")
                                    : (changed.size() == 1 ? "column " : "columns ") + join_names(changed)) +
                   " differ" + (changed.size() == 1 ? "s" : "") + " from what was recorded (" + entry_words(seq) + ")");
