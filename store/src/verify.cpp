@@ -12,6 +12,7 @@
 //   9. anchor       the head the auditor recorded elsewhere is in the chain
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <future>
 #include <map>
@@ -67,9 +68,30 @@ std::size_t table_index(const detail::ChainedTable& table) {
   return static_cast<std::size_t>(&table - detail::chained_tables().data());
 }
 
-// Reads blocks on this thread (SQLite's) while another core works on the block read before, then takes
-// each block here in order, so that what is reported comes out exactly as from one loop. Two blocks
-// are reused throughout, never moved (their rows may point into their own buffers).
+// The items of a block handed out a slice at a time to whichever thread asks, each exactly once.
+class Slices {
+public:
+  explicit Slices(std::size_t size) : size_(size) {}
+  template <class Work>
+  void run(Work&& work) {
+    for (;;) {
+      const std::size_t from = next_.fetch_add(slice);
+      if (from >= size_) return;
+      work(from, std::min(from + slice, size_));
+    }
+  }
+
+private:
+  static constexpr std::size_t slice = 64;
+  const std::size_t size_;
+  std::atomic<std::size_t> next_{0};
+};
+
+// Reads blocks on this thread (SQLite's) while another core works on the block read before; this
+// thread then helps with what is left of that block rather than wait (work(block, from, to) touches
+// only items from..to), and takes each block here in order, so that what is reported comes out
+// exactly as from one loop. Two blocks are reused throughout, never moved (their rows may point into
+// their own buffers).
 template <class Block, class Read, class Work, class Take>
 void pipelined(Read&& read, Work&& work, Take&& take) {
   Block blocks[2];
@@ -77,8 +99,11 @@ void pipelined(Read&& read, Work&& work, Take&& take) {
   bool more = read(blocks[current]);
   while (more) {
     Block& block = blocks[current];
-    auto working = std::async(std::launch::async, [&work, &block] { work(block); });
+    Slices slices(block.size());
+    const auto work_some = [&] { slices.run([&](std::size_t from, std::size_t to) { work(block, from, to); }); };
+    auto working = std::async(std::launch::async, work_some);
     more = read(blocks[1 - current]);
+    work_some();
     working.get();
     take(block);
     current = 1 - current;
@@ -111,14 +136,14 @@ struct ChainBlock {
     rows.clear();
     meta.clear();
   }
-  void digest_rows();
+  void digest_rows(std::size_t from, std::size_t to);
 };
 
-// The work of another core: each row's content digest and each entry's hash. An entry's hash follows
-// from the *stored* hash of the entry before, so entries need not be hashed in order.
-void ChainBlock::digest_rows() {
+// Each row's content digest and each entry's hash, for entries from..to. An entry's hash follows from
+// the *stored* hash of the entry before, so entries need not be hashed in order.
+void ChainBlock::digest_rows(std::size_t from, std::size_t to) {
   detail::Sha256 h;
-  for (std::size_t i = 0; i < meta.size(); ++i) {
+  for (std::size_t i = from; i < to; ++i) {
     Entry& e = meta[i];
     const auto entry = entries.row(i);
     if (e.table != nullptr && e.row != no_row) e.now = detail::row_content(h, *e.table, rows.row(e.row));
@@ -251,7 +276,7 @@ void Verifier::chain(const std::optional<Digest>& anchor) {
   std::int64_t expected = 1;
   chain_reader_.emplace(c_);
   pipelined<ChainBlock>([&](ChainBlock& block) { return chain_reader_->read(block); },
-                        [](ChainBlock& block) { block.digest_rows(); },
+                        [](ChainBlock& block, std::size_t from, std::size_t to) { block.digest_rows(from, to); },
                         [&](const ChainBlock& block) {
                           for (std::size_t i = 0; i < block.size(); ++i) check_entry(block, i, expected, anchor);
                         });
@@ -399,8 +424,8 @@ void Verifier::unchained() {
 struct VersionBlock {
   static constexpr std::size_t capacity = 1024;
   std::vector<detail::VersionRow> rows;  // reused: a row's buffers are kept from block to block
-  std::vector<Digest> computed;
-  std::size_t size = 0;
+  std::vector<Digest> computed;          // as many as the rows read
+  std::size_t size() const { return computed.size(); }
 };
 
 // 5. Pupil data: each version against its digest, and each import's list of versions (which the
@@ -413,20 +438,20 @@ void Verifier::case_data() {
     detail::VersionStream stream(c_, versions, records, nullptr, true);
     bool versions_left = true;  // a finished statement must not be stepped again: SQLite would restart it
     const auto read = [&](VersionBlock& block) {
-      block.size = 0;
-      while (versions_left && block.size < VersionBlock::capacity) {
-        if (block.rows.size() == block.size) block.rows.emplace_back();
-        versions_left = stream.next(block.rows[block.size]);
-        if (versions_left) ++block.size;
+      std::size_t n = 0;
+      while (versions_left && n < VersionBlock::capacity) {
+        if (block.rows.size() == n) block.rows.emplace_back();
+        versions_left = stream.next(block.rows[n]);
+        if (versions_left) ++n;
       }
-      return block.size > 0;
+      block.computed.resize(n);
+      return n > 0;
     };
-    const auto digest = [](VersionBlock& block) {
-      block.computed.resize(block.size);
-      for (std::size_t i = 0; i < block.size; ++i) block.computed[i] = detail::pupil_digest(block.rows[i].pupil);
+    const auto digest = [](VersionBlock& block, std::size_t from, std::size_t to) {
+      for (std::size_t i = from; i < to; ++i) block.computed[i] = detail::pupil_digest(block.rows[i].pupil);
     };
     const auto take = [&](const VersionBlock& block) {
-      for (std::size_t i = 0; i < block.size; ++i) {
+      for (std::size_t i = 0; i < block.size(); ++i) {
         const detail::VersionRow& row = block.rows[i];
         const Digest& computed = block.computed[i];
         ++report_.pupil_versions;
