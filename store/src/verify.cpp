@@ -150,8 +150,8 @@ void ChainBlock::digest_rows(std::size_t from, std::size_t to) {
     const auto content_digest = detail::digest_of(detail::bytes_of(entry[content_column]));
     const auto stored_hash = detail::digest_of(detail::bytes_of(entry[hash_column]));
     e.follows = content_digest && stored_hash &&
-                detail::entry_hash(h, e.previous, e.seq, entry[table_column].bytes, e.row_id,
-                                   *content_digest, detail::bytes_of(entry[columns_column])) == *stored_hash;
+                detail::entry_hash(h, e.previous, e.seq, entry[table_column].bytes, e.row_id, *content_digest,
+                                   detail::bytes_of(entry[columns_column])) == *stored_hash;
   }
 }
 
@@ -187,7 +187,9 @@ bool ChainReader::read(ChainBlock& block) {
     e.previous = previous_;
     e.seq = chain_.integer(ChainBlock::seq_column);
     e.row_id = chain_.integer(ChainBlock::row_column);
-    if (const auto stored = detail::digest_of(detail::bytes_of(chain_.view(ChainBlock::hash_column)))) previous_ = *stored;
+    if (const auto stored = detail::digest_of(detail::bytes_of(chain_.view(ChainBlock::hash_column)))) {
+      previous_ = *stored;
+    }
     e.table = chained_table_named(chain_.view(ChainBlock::table_column).bytes);
     if (e.table == nullptr) continue;
     const std::size_t t = table_index(*e.table);
@@ -328,7 +330,8 @@ void Verifier::check_entry(const ChainBlock& block, std::size_t i, std::int64_t&
       problem(seq, table_name, row, noun() + " was deleted (" + entry_words(seq) + " records it)");
     } else if (content_digest && e.now != *content_digest) {
       const detail::RowHash now = detail::hash_row(*table, block.rows.row(e.row));
-      const auto changed = detail::changed_columns(*table, detail::bytes_of(entry[ChainBlock::columns_column]), now.columns);
+      const auto changed =
+          detail::changed_columns(*table, detail::bytes_of(entry[ChainBlock::columns_column]), now.columns);
       problem(seq, table_name, row,
               noun() + " was altered after it was stored: " +
                   (changed.empty() ? std::string("its content")
@@ -539,7 +542,8 @@ void Verifier::pupils() {
     while (end < pupil_versions_.size() && pupil_versions_[end].first == pupil) ++end;
     if (!std::binary_search(ids.begin(), ids.end(), pupil)) {
       problem(0, "pupils", 0,
-              "pupil " + pupil + " was deleted: " + count_text(static_cast<std::int64_t>(end - k), "version", "versions") +
+              "pupil " + pupil + " was deleted: " +
+                  count_text(static_cast<std::int64_t>(end - k), "version", "versions") +
                   " of their case data remain, and a run would skip them");
     }
     k = end;

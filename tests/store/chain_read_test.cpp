@@ -45,9 +45,10 @@ TEST_F(ChainRead, TheCursorFindsWhatALookupByIdFinds) {
   std::vector<std::int64_t> ids;
   for (std::int64_t id = 1; id <= 12; ++id) ids.push_back(id);
   for (const std::int64_t id : {12, 12, 2, 1, 35, 29, 31, 40, 70, 41, 75, 74, 76, 200, 101}) ids.push_back(id);
-  for (const std::int64_t id : std::vector<std::int64_t>{last_ - 1, last_, last_ + 1, last_ + 1, last_ + 20, last_, 0, -5, 6,
-                                                         std::numeric_limits<std::int64_t>::max(),
-                                                         std::numeric_limits<std::int64_t>::min(), 7}) {
+  constexpr std::int64_t largest = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t smallest = std::numeric_limits<std::int64_t>::min();
+  for (const std::int64_t id : {last_ - 1, last_, last_ + 1, last_ + 1, last_ + 20, last_, std::int64_t{0},
+                                std::int64_t{-5}, std::int64_t{6}, largest, smallest, std::int64_t{7}}) {
     ids.push_back(id);
   }
   for (const std::int64_t id : ids) {
@@ -64,8 +65,8 @@ TEST_F(ChainRead, TheCursorFindsWhatALookupByIdFinds) {
 TEST_F(ChainRead, CopiedRowsReadBackAsTheirValuesAndHashAlike) {
   Connection c(db_, {.read_only = true});
   const ChainedTable& flags = detail::chained_table("flags");
-  Statement all(c, "SELECT id, run_id, pupil_id, position, rule, bound_item, title, category, severity, tier, evidence, "
-                   "actions, notify, cite, explanation FROM flags ORDER BY id");
+  Statement all(c, "SELECT id, run_id, pupil_id, position, rule, bound_item, title, category, severity, tier, "
+                   "evidence, actions, notify, cite, explanation FROM flags ORDER BY id");
   detail::CopiedRows copied;
   std::vector<std::vector<SqlValue>> values;
   while (all.step()) {
