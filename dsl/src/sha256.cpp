@@ -2,13 +2,11 @@
 
 #include <openssl/evp.h>
 
+#include <array>
+#include <cstring>
 #include <new>
 
 namespace waymark::dsl {
-
-struct Sha256::State {
-  EVP_MD_CTX* context = nullptr;
-};
 
 namespace {
 
@@ -24,6 +22,19 @@ void check(int ok) {
 
 }  // namespace
 
+struct Sha256::State {
+  EVP_MD_CTX* context = nullptr;
+  // Small updates gathered before they reach OpenSSL: the store frames every value as a tag, a length
+  // and its bytes, and a call into OpenSSL per piece cost more than hashing the bytes.
+  std::array<unsigned char, 256> pending;
+  std::size_t pending_size = 0;
+
+  void flush() {
+    if (pending_size > 0) check(EVP_DigestUpdate(context, pending.data(), pending_size));
+    pending_size = 0;
+  }
+};
+
 Sha256::Sha256() : state_(std::make_unique<State>()) {
   state_->context = EVP_MD_CTX_new();
   if (state_->context == nullptr || sha256_method() == nullptr) throw std::bad_alloc();
@@ -33,12 +44,22 @@ Sha256::Sha256() : state_(std::make_unique<State>()) {
 Sha256::~Sha256() { EVP_MD_CTX_free(state_->context); }
 
 void Sha256::update(const void* data, std::size_t size) {
-  if (size > 0) check(EVP_DigestUpdate(state_->context, data, size));
+  State& s = *state_;
+  if (size > s.pending.size() - s.pending_size) {
+    s.flush();
+    if (size >= s.pending.size()) {
+      check(EVP_DigestUpdate(s.context, data, size));
+      return;
+    }
+  }
+  if (size > 0) std::memcpy(s.pending.data() + s.pending_size, data, size);
+  s.pending_size += size;
 }
 
 Sha256Digest Sha256::finish() {
   Sha256Digest out{};
   unsigned int length = 0;
+  state_->flush();
   check(EVP_DigestFinal_ex(state_->context, out.data(), &length));
   check(EVP_DigestInit_ex(state_->context, sha256_method(), nullptr));
   return out;

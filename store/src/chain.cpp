@@ -18,48 +18,61 @@ void fnv(std::uint32_t& h, const void* data, std::size_t size) {
   }
 }
 
-std::uint32_t column_locator(std::string_view name, const SqlValue& value) {
+std::uint32_t column_locator(std::string_view name, const SqlView& value) {
   std::uint32_t h = 2166136261u;
   fnv(h, name.data(), name.size());
-  const char tag = static_cast<char>('0' + value.index());
+  // The tag is the SqlValue alternative's index, as it always was: null 0, integer 1, text 2, blob 3.
+  const char tag = static_cast<char>('0' + static_cast<int>(value.type));
   fnv(h, &tag, 1);
-  if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    fnv(h, i, sizeof *i);
-  } else if (const auto* s = std::get_if<std::string>(&value)) {
-    fnv(h, s->data(), s->size());
-  } else if (const auto* b = std::get_if<Bytes>(&value)) {
-    fnv(h, b->data(), b->size());
+  if (value.type == SqlView::Type::integer) {
+    fnv(h, &value.integer, sizeof value.integer);
+  } else {
+    fnv(h, value.bytes.data(), value.bytes.size());
   }
   return h;
 }
 
-}  // namespace
-
-Digest row_content(const ChainedTable& table, const std::vector<SqlValue>& values) {
-  Sha256 whole;
-  whole.frame_text("waymark-row-v1");
-  whole.frame_text(table.name);
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    static const SqlValue none;
-    whole.frame_text(table.columns[i]);
-    whole.frame_value(i < values.size() ? values[i] : none);
-  }
-  return whole.finish();
+std::vector<SqlView> views_of(const std::vector<SqlValue>& values) {
+  std::vector<SqlView> out;
+  out.reserve(values.size());
+  for (const SqlValue& v : values) out.push_back(view_of(v));
+  return out;
 }
 
-RowHash hash_row(const ChainedTable& table, const std::vector<SqlValue>& values) {
+}  // namespace
+
+Digest row_content(Sha256& h, const ChainedTable& table, std::span<const SqlView> values) {
+  h.frame_text("waymark-row-v1");
+  h.frame_text(table.name);
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    h.frame_text(table.columns[i]);
+    h.frame_view(i < values.size() ? values[i] : SqlView{});
+  }
+  return h.finish();
+}
+
+Digest row_content(const ChainedTable& table, std::span<const SqlView> values) {
+  Sha256 h;
+  return row_content(h, table, values);
+}
+
+RowHash hash_row(const ChainedTable& table, std::span<const SqlView> values) {
   RowHash out;
   out.content = row_content(table, values);
   out.columns.reserve(4 * table.columns.size());
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    static const SqlValue none;
-    const std::uint32_t locator = column_locator(table.columns[i], i < values.size() ? values[i] : none);
+    const std::uint32_t locator = column_locator(table.columns[i], i < values.size() ? values[i] : SqlView{});
     for (int shift = 24; shift >= 0; shift -= 8) out.columns.push_back(static_cast<std::uint8_t>(locator >> shift));
   }
   return out;
 }
 
-std::vector<std::string_view> changed_columns(const ChainedTable& table, const Bytes& recorded, const Bytes& now) {
+RowHash hash_row(const ChainedTable& table, const std::vector<SqlValue>& values) {
+  return hash_row(table, views_of(values));
+}
+
+std::vector<std::string_view> changed_columns(const ChainedTable& table, std::span<const std::uint8_t> recorded,
+                                              std::span<const std::uint8_t> now) {
   std::vector<std::string_view> out;
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     const std::size_t at = 4 * i;
@@ -72,9 +85,8 @@ std::vector<std::string_view> changed_columns(const ChainedTable& table, const B
   return out;
 }
 
-Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
-                  const Digest& content, const Bytes& columns) {
-  Sha256 h;
+Digest entry_hash(Sha256& h, const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
+                  const Digest& content, std::span<const std::uint8_t> columns) {
   h.frame_text("waymark-chain-v1");
   h.frame_digest(previous);
   h.frame_integer(seq);
@@ -85,16 +97,27 @@ Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view tab
   return h.finish();
 }
 
+Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
+                  const Digest& content, std::span<const std::uint8_t> columns) {
+  Sha256 h;
+  return entry_hash(h, previous, seq, table, row, content, columns);
+}
+
+namespace {
+
+std::string select_sql(const ChainedTable& table, std::string_view where) {
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < table.columns.size(); ++i) sql += (i > 0 ? ", " : "") + std::string(table.columns[i]);
+  return sql + " FROM " + std::string(table.name) + " " + std::string(where);
+}
+
+}  // namespace
+
 RowReader::RowReader(Connection& connection) : connection_(connection) {}
 
 std::optional<std::vector<SqlValue>> RowReader::values(const ChainedTable& table, std::int64_t row) {
   auto& select = selects_[table.name];
-  if (!select) {
-    std::string sql = "SELECT ";
-    for (std::size_t i = 0; i < table.columns.size(); ++i) sql += (i > 0 ? ", " : "") + std::string(table.columns[i]);
-    sql += " FROM " + std::string(table.name) + " WHERE id = ?";
-    select = std::make_unique<Statement>(connection_, sql);
-  }
+  if (!select) select = std::make_unique<Statement>(connection_, select_sql(table, "WHERE id = ?"));
   select->bind(1, row);
   std::optional<std::vector<SqlValue>> out;
   if (select->step()) {
@@ -104,6 +127,29 @@ std::optional<std::vector<SqlValue>> RowReader::values(const ChainedTable& table
   }
   select->reset();
   return out;
+}
+
+RowCursor::RowCursor(Connection& connection, const ChainedTable& table)
+    : select_(connection, select_sql(table, "WHERE id >= ? ORDER BY id")) {}
+
+bool RowCursor::step() {
+  on_row_ = select_.step();
+  if (on_row_) current_ = select_.integer(0);
+  return on_row_;
+}
+
+bool RowCursor::find(std::int64_t id) {
+  // Stepping over a few rows (ids deleted, or chained out of order) is still cheaper than a lookup.
+  constexpr std::uint64_t max_steps = 16;
+  const bool ahead = on_row_ && id >= current_ &&
+                     static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(current_) <= max_steps;
+  if (!ahead) {
+    select_.reset();  // also the way back from a finished statement, which must not be stepped again
+    select_.bind(1, id);
+    step();
+  }
+  while (on_row_ && current_ < id) step();
+  return on_row_ && current_ == id;
 }
 
 ChainWriter::ChainWriter(Connection& connection)

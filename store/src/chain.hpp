@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -22,18 +23,25 @@ struct RowHash {
   Bytes columns;
 };
 
+RowHash hash_row(const ChainedTable& table, std::span<const SqlView> values);
 RowHash hash_row(const ChainedTable& table, const std::vector<SqlValue>& values);
 /// hash_row's content digest alone: what verify compares first. The column locators (FNV-1a, a byte
 /// at a time) cost more than SHA-256 over a run's explanations, and are needed only to name the
 /// columns of a row whose content differs.
-Digest row_content(const ChainedTable& table, const std::vector<SqlValue>& values);
+Digest row_content(const ChainedTable& table, std::span<const SqlView> values);
+/// The same with a hasher the caller keeps from row to row (a new one per row is an OpenSSL context
+/// made and freed each time); `h` is left ready for the next.
+Digest row_content(Sha256& h, const ChainedTable& table, std::span<const SqlView> values);
 /// The names of the columns whose 4-byte digests differ.
-std::vector<std::string_view> changed_columns(const ChainedTable& table, const Bytes& recorded, const Bytes& now);
+std::vector<std::string_view> changed_columns(const ChainedTable& table, std::span<const std::uint8_t> recorded,
+                                              std::span<const std::uint8_t> now);
 
 /// An entry's hash: over the previous entry's hash, its sequence number, table, row id, content
 /// digest and column digests.
 Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
-                  const Digest& content, const Bytes& columns);
+                  const Digest& content, std::span<const std::uint8_t> columns);
+Digest entry_hash(Sha256& h, const Digest& previous, std::int64_t seq, std::string_view table, std::int64_t row,
+                  const Digest& content, std::span<const std::uint8_t> columns);
 
 /// `INSERT INTO t (c2, ..., cn) VALUES (?, ..., ?)`: every column after the id, in chain order.
 std::string insert_sql(const ChainedTable& table);
@@ -51,6 +59,25 @@ public:
 private:
   Connection& connection_;
   std::map<std::string_view, std::unique_ptr<Statement>> selects_;
+};
+
+/// Reads the rows of one chained table that a walk of the chain names. Entries name a table's rows in
+/// rising id order (each row is chained as it is written), so the cursor steps forward through the
+/// table, which costs a third of looking each row up by id; an id behind it, or far ahead of it, is
+/// looked up afresh. Either way it finds exactly the row `WHERE id = ?` would.
+class RowCursor {
+public:
+  RowCursor(Connection& connection, const ChainedTable& table);
+  /// True when row `id` exists; row() is then on it, with the columns in ChainedTable::columns order.
+  bool find(std::int64_t id);
+  const Statement& row() const { return select_; }
+
+private:
+  bool step();
+
+  Statement select_;  // the rows from an id on, in id order
+  bool on_row_ = false;
+  std::int64_t current_ = 0;  // the id of the row select_ is on, while on_row_
 };
 
 /// Appends entries inside a writer's transaction and moves the head when finished.

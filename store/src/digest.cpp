@@ -36,10 +36,14 @@ void Sha256::frame_blob(const std::uint8_t* data, std::size_t size) {
   update(data, size);
 }
 
-void Sha256::frame_value(const SqlValue& value) {
-  if (const auto* i = std::get_if<std::int64_t>(&value)) return frame_integer(*i);
-  if (const auto* s = std::get_if<std::string>(&value)) return frame_text(*s);
-  if (const auto* b = std::get_if<Bytes>(&value)) return frame_blob(b->data(), b->size());
+void Sha256::frame_view(const SqlView& value) {
+  switch (value.type) {
+    case SqlView::Type::integer: return frame_integer(value.integer);
+    case SqlView::Type::text: return frame_text(value.bytes);
+    case SqlView::Type::blob:
+      return frame_blob(reinterpret_cast<const std::uint8_t*>(value.bytes.data()), value.bytes.size());
+    case SqlView::Type::null: break;
+  }
   frame_null();
 }
 
@@ -66,7 +70,7 @@ std::optional<Digest> parse_digest(std::string_view text) {
 
 Bytes to_bytes(const Digest& digest) { return Bytes(digest.begin(), digest.end()); }
 
-std::optional<Digest> digest_of(const Bytes& bytes) {
+std::optional<Digest> digest_of(std::span<const std::uint8_t> bytes) {
   if (bytes.size() != 32) return std::nullopt;
   Digest out{};
   std::copy(bytes.begin(), bytes.end(), out.begin());

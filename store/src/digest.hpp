@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,8 @@ public:
   void frame_integer(std::int64_t value);
   void frame_text(std::string_view text);
   void frame_blob(const std::uint8_t* data, std::size_t size);
-  void frame_value(const SqlValue& value);
+  void frame_value(const SqlValue& value) { frame_view(view_of(value)); }
+  void frame_view(const SqlView& value);
   void frame_digest(const Digest& digest) { frame_blob(digest.data(), digest.size()); }
 };
 
@@ -33,6 +35,10 @@ std::string digest_text(const Digest& digest);
 std::optional<Digest> parse_digest(std::string_view text);
 Bytes to_bytes(const Digest& digest);
 /// The digest held in a BLOB column, or nothing if it is not 32 bytes.
-std::optional<Digest> digest_of(const Bytes& bytes);
+std::optional<Digest> digest_of(std::span<const std::uint8_t> bytes);
+/// The bytes of a text or blob view.
+inline std::span<const std::uint8_t> bytes_of(const SqlView& view) {
+  return {reinterpret_cast<const std::uint8_t*>(view.bytes.data()), view.bytes.size()};
+}
 
 }  // namespace waymark::store::detail

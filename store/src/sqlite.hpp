@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -21,6 +22,17 @@ using Bytes = std::vector<std::uint8_t>;
 
 /// One stored value, typed exactly as a STRICT table keeps it: NULL, INTEGER, TEXT or BLOB.
 using SqlValue = std::variant<std::monostate, std::int64_t, std::string, Bytes>;
+
+/// A value seen in place, without a copy: a column of the current row (valid until the statement
+/// steps or resets), or an SqlValue (valid while it lives). What the hash chain frames.
+struct SqlView {
+  enum class Type : std::uint8_t { null, integer, text, blob };  // SqlValue's order: the chain hashes the index
+  Type type = Type::null;
+  std::int64_t integer = 0;
+  std::string_view bytes;  // text or blob
+};
+SqlView view_of(const SqlValue& value);
+SqlValue value_of(const SqlView& view);
 
 /// A database failure, already worded for the user: a stable code and a message naming the file.
 class SqlError : public std::runtime_error {
@@ -67,11 +79,36 @@ public:
   std::optional<std::string> optional_text(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
   Bytes blob(int column) const;
-  SqlValue value(int column) const;
+  SqlValue value(int column) const { return value_of(view(column)); }
+  /// The column without copying it: valid until the next step or reset.
+  SqlView view(int column) const;
 
 private:
   Connection* connection_;
   sqlite3_stmt* statement_ = nullptr;
+};
+
+/// Rows copied out of statements into one buffer, so that another thread can read them after the
+/// statements have moved on, with no allocation per value: fill, seal, read, clear and fill again.
+class CopiedRows {
+public:
+  CopiedRows() = default;
+  CopiedRows(const CopiedRows&) = delete;  // sealed views point into bytes_: never copied or moved
+  CopiedRows& operator=(const CopiedRows&) = delete;
+
+  /// Copies the first `count` columns of the statement's current row; returns the row's number.
+  std::size_t add(const Statement& statement, int count);
+  /// Done adding: row() may be called until the next clear().
+  void seal();
+  std::span<const SqlView> row(std::size_t index) const;
+  std::size_t size() const { return starts_.size(); }
+  void clear();
+
+private:
+  std::string bytes_;                   // every text and blob, back to back
+  std::vector<SqlView> cells_;          // bytes point into bytes_ once sealed
+  std::vector<std::size_t> offsets_;    // where each cell's bytes start in bytes_
+  std::vector<std::size_t> starts_;     // each row's first cell
 };
 
 /// How a connection is opened.
@@ -80,7 +117,7 @@ struct ConnectionOptions {
   std::chrono::milliseconds busy_timeout{60000};
 };
 
-/// One open database file.
+/// One open database file, used by one thread at a time (opened with SQLITE_OPEN_NOMUTEX).
 class Connection {
 public:
   /// Opens an existing file (SQLite would create a missing one; the Store checks first).

@@ -12,21 +12,42 @@ VersionStream::VersionStream(Connection& connection, const std::string& versions
   has_record_ = records_.step();
 }
 
+namespace {
+
+// Column values assigned into the row's existing strings and vectors: a row read into the same
+// VersionRow again (a block of them is reused) allocates nothing once its buffers are large enough.
+void assign(std::string& out, const SqlView& v) { out.assign(v.bytes); }
+
+void assign(std::optional<std::string>& out, const SqlView& v) {
+  if (v.type == SqlView::Type::null) {
+    out.reset();
+  } else {
+    assign(out ? *out : out.emplace(), v);
+  }
+}
+
+void assign(Bytes& out, const SqlView& v) { out.assign(v.bytes.begin(), v.bytes.end()); }
+
+}  // namespace
+
 bool VersionStream::next(VersionRow& out) {
   if (!versions_.step()) return false;
   out.id = versions_.integer(0);
   out.import_id = versions_.integer(1);
   out.replaces = versions_.optional_integer(2);
   StoredPupil& p = out.pupil;
-  p.id = versions_.text(3);
-  p.upn = versions_.optional_text(4);
-  p.name = versions_.optional_text(5);
-  p.attributes = versions_.text(6);
-  p.marks_first = versions_.optional_text(7);
-  p.marks.reset();
-  if (!versions_.is_null(8)) p.marks = versions_.blob(8);
-  out.digest = versions_.blob(9);
-  p.records.clear();
+  assign(p.id, versions_.view(3));
+  assign(p.upn, versions_.view(4));
+  assign(p.name, versions_.view(5));
+  assign(p.attributes, versions_.view(6));
+  assign(p.marks_first, versions_.view(7));
+  if (const SqlView marks = versions_.view(8); marks.type == SqlView::Type::null) {
+    p.marks.reset();
+  } else {
+    assign(p.marks ? *p.marks : p.marks.emplace(), marks);
+  }
+  assign(out.digest, versions_.view(9));
+  std::size_t records = 0;
   while (has_record_) {
     const std::int64_t owner = records_.integer(0);
     if (skip_orphans_ && owner < out.id) {
@@ -35,15 +56,16 @@ bool VersionStream::next(VersionRow& out) {
       continue;
     }
     if (owner != out.id) break;
-    StoredRecord r;
-    r.kind = records_.text(1);
-    r.record_id = records_.text(2);
-    r.anchor = records_.text(3);
-    r.end_date = records_.optional_text(4);
-    r.fields = records_.text(5);
-    p.records.push_back(std::move(r));
+    if (records == p.records.size()) p.records.emplace_back();
+    StoredRecord& r = p.records[records++];
+    assign(r.kind, records_.view(1));
+    assign(r.record_id, records_.view(2));
+    assign(r.anchor, records_.view(3));
+    assign(r.end_date, records_.view(4));
+    assign(r.fields, records_.view(5));
     has_record_ = records_.step();
   }
+  p.records.resize(records);
   return true;
 }
 

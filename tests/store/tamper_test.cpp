@@ -360,5 +360,63 @@ TEST(TamperInALongChain, AnEditBeyondTheFirstBlockIsNamed) {
       << problems(edited);
 }
 
+// Verify reads and hashes the chain 2,048 entries at a time and the pupil versions 1,024 at a time on
+// another core, then checks each block in order: edits on both sides of a block's edge, rows read out
+// of order, and a gap at an edge are each reported once, in chain order, as a single loop would.
+TEST(TamperInALongChain, EditsAtTheEdgesOfBlocksAreReportedInChainOrder) {
+  TempDir dir;
+  const std::string db = dir.file("roll.db");
+  auto store = open(db);
+  import(*store, generated(4000), england_pack());
+  run(*store, england_pack(), "2025-11-17");
+  ASSERT_GT(sql_integer(db, "SELECT count(*) FROM chain"), 4200);
+  const auto row_of = [&](int seq) {
+    return sql_integer(db, "SELECT row_id FROM chain WHERE seq = " + std::to_string(seq) + " AND tbl = 'flags'");
+  };
+  const std::int64_t last_of_first = row_of(2048);
+  const std::int64_t first_of_second = row_of(2049);
+  const std::int64_t before = row_of(2047);
+  const std::int64_t after = row_of(2050);
+  const std::int64_t gone = row_of(4096);
+  ASSERT_TRUE(last_of_first > 0 && first_of_second > 0 && before > 0 && after > 0 && gone > 0);
+  const std::int64_t run_entry = sql_integer(db, "SELECT seq FROM chain WHERE tbl = 'runs'");
+  const std::string pupil_1024 = sql_text(db, "SELECT pupil_id FROM pupil_versions WHERE id = 1024");
+  const std::string pupil_1025 = sql_text(db, "SELECT pupil_id FROM pupil_versions WHERE id = 1025");
+  sql(db, "UPDATE flags SET title = 'Nothing to see' WHERE id = " + std::to_string(last_of_first));
+  sql(db, "UPDATE flags SET severity = 'low' WHERE id = " + std::to_string(first_of_second));
+  // Entries 2047 and 2050 swap rows: the second is read behind the cursor, the first far ahead of it.
+  sql(db, "UPDATE chain SET row_id = -1 WHERE seq = 2047");
+  sql(db, "UPDATE chain SET row_id = " + std::to_string(before) + " WHERE seq = 2050");
+  sql(db, "UPDATE chain SET row_id = " + std::to_string(after) + " WHERE seq = 2047");
+  sql(db, "DELETE FROM chain WHERE seq = 4096");
+  sql(db, "UPDATE pupil_versions SET name = 'Someone Else' WHERE id IN (1024, 1025)");
+
+  const AuditReport report = verify(*store);
+  const auto entry_words = [](std::int64_t seq) { return "chain entry " + std::to_string(seq); };
+  const auto flag = [](std::int64_t id) { return "flag " + std::to_string(id); };
+  const std::vector<std::pair<std::int64_t, std::string>> expected = {
+      {1, "the case data of pupil " + pupil_1024 + " (version 1024, import 1) was changed after it was imported"},
+      {1, "the case data of pupil " + pupil_1025 + " (version 1025, import 1) was changed after it was imported"},
+      {2047, entry_words(2047) + " (flags " + std::to_string(after) + ") was altered: its hash does not follow"},
+      {2047, flag(after) + " was altered after it was stored: columns id, "},
+      {2048, flag(last_of_first) + " was altered after it was stored: column title differs from what was recorded (" +
+                 entry_words(2048) + ")"},
+      {2049, flag(first_of_second) + " was altered after it was stored: column severity differs from what was "
+                                     "recorded (" + entry_words(2049) + ")"},
+      {2050, entry_words(2050) + " (flags " + std::to_string(before) + ") was altered: its hash does not follow"},
+      {2050, flag(before) + " was altered after it was stored: columns id, "},
+      {4097, entry_words(4096) + " is missing: it was deleted"},
+      {run_entry, "the case data run 1 evaluated no longer matches its input digest"},
+      {0, flag(gone) + " is not in the chain: it was added outside waymark"},
+  };
+  ASSERT_EQ(report.problems.size(), expected.size()) << problems(report);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(report.problems[i].entry, expected[i].first) << problems(report);
+    EXPECT_EQ(report.problems[i].what.substr(0, expected[i].second.size()), expected[i].second) << problems(report);
+  }
+  EXPECT_EQ(report.entries, static_cast<std::size_t>(sql_integer(db, "SELECT count(*) FROM chain")));
+}
+
 }  // namespace
 }  // namespace waymark::store

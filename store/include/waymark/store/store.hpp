@@ -122,6 +122,8 @@ class RunWriter;
 
 /// An open database. Each writing call is one transaction (BEGIN IMMEDIATE, so concurrent writers
 /// wait their turn): it happens entirely or not at all. Failures are diagnostics naming the file.
+/// A Store is used by one thread at a time (its connection takes no lock of its own): threads that
+/// work at once open a Store each, as the server does.
 class Store {
 public:
   /// Opens (or, for OpenMode::create, creates with mode 0600) and migrates the database; nothing,
