@@ -685,28 +685,6 @@ void Verifier::anchor(const Digest& wanted) {
   }
 }
 
-// Verify reads the whole file once. Mapped, SQLite reads its pages in place instead of copying each
-// into its cache (a third of the chain walk's time). A file longer than the map is read as before
-// beyond it; the cost is that a database truncated by another process during verify would end this
-// one with SIGBUS (waymark never shrinks a database file). The connection reads as before afterwards.
-class MappedReads {
-public:
-  explicit MappedReads(Connection& connection) : connection_(connection) {
-    connection_.exec("PRAGMA mmap_size = 2147418112");  // SQLite's largest (SQLITE_MAX_MMAP_SIZE)
-  }
-  MappedReads(const MappedReads&) = delete;
-  MappedReads& operator=(const MappedReads&) = delete;
-  ~MappedReads() {
-    try {
-      connection_.exec("PRAGMA mmap_size = 0");
-    } catch (const detail::SqlError&) {  // nothing is lost: later reads are only copied again
-    }
-  }
-
-private:
-  Connection& connection_;
-};
-
 }  // namespace
 
 std::optional<AuditReport> Store::verify(dsl::Diagnostics& diagnostics, const std::string& anchor) {
@@ -721,7 +699,6 @@ std::optional<AuditReport> Store::verify(dsl::Diagnostics& diagnostics, const st
       }
     }
     Connection& c = *state_->connection;
-    const MappedReads mapped(c);
     Transaction snapshot(c, Transaction::Kind::read);
     AuditReport report;
     Verifier verifier(c, report);
