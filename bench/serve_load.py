@@ -7,6 +7,12 @@ Bounded in time (--seconds) and count (--requests); reports requests/s and p50/p
   bench/serve_load.py --pupils 20000 --seconds 10
   BUILD=build bench/serve_load.py --db /tmp/la.db
   bench/serve_load.py --db /tmp/la.db --during-run   # while `run --db` stores a new run (issue 13.5)
+  bench/serve_load.py --db /tmp/la.db --during-run --think 0.5   # people, who read a page before the next
+
+Without --think every client asks again the moment it has its answer (a closed loop): the two cores
+are saturated, and by Little's law the mean latency is clients / throughput whatever the server does.
+With --think each client waits a random time (exponential, this mean) between requests, as a person
+reading a page does; latencies then measure the server at that offered load.
 
 The database is made with `waymark gen --pupils N --seed 3 --db FILE --to 2025-11-17` and
 `waymark run --db FILE --pack england --as-of 2025-11-17` when it does not exist yet. Only 127.0.0.1.
@@ -47,8 +53,15 @@ class Client:
     def request(self, method, path, body=None, headers=None):
         h = dict(self.headers)
         h.update(headers or {})
-        self.conn.request(method, path, body=body, headers=h)
-        r = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=h)
+            r = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed a connection left idle (--think) past its keep-alive time: a browser
+            # opens a new one, and so does this client.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=h)
+            r = self.conn.getresponse()
         data = r.read()
         return r.status, r.getheader("Set-Cookie"), data
 
@@ -75,6 +88,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--requests", type=int, default=200000, help="stop after this many in all")
     ap.add_argument("--threads", type=int, default=64, help="the server's --threads")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean seconds a client waits between requests (exponential); 0: none (a closed loop)")
     ap.add_argument("--during-run", action="store_true",
                     help="start `waymark run --db` (England, stored) as the load starts; report when it ended")
     args = ap.parse_args()
@@ -114,16 +129,30 @@ def main():
         deadline = time.time() + args.seconds
         start = time.time()
 
+        # Everyone signs in before the load (and the run) starts: signing in writes a session, and a
+        # run being stored holds the write lock throughout, so a sign-in during a run waits for it
+        # (docs/store.md, "Concurrent processes"); pages of those signed in do not.
+        signed_in = []
+        for i in range(args.clients):
+            officer = i % 10 == 0  # one client in ten is an LA officer
+            c = Client(port)
+            c.sign_in((users[0] if officer else users[1 + i % len(SCHOOLS)])[0])
+            signed_in.append(c)
+        deadline = time.time() + args.seconds
+        start = time.time()
+
         def client(i):
             rnd = random.Random(i)
-            officer = i % 10 == 0  # one client in ten is an LA officer
-            name, _ = users[0] if officer else users[1 + i % len(SCHOOLS)]
+            officer = i % 10 == 0
             school = SCHOOLS[i % len(SCHOOLS)]
-            c = Client(port)
-            c.sign_in(name)
+            c = signed_in[i]
             flags = []
             mine = {}
             while time.time() < deadline:
+                if args.think > 0:
+                    time.sleep(min(rnd.expovariate(1.0 / args.think), max(0.0, deadline - time.time())))
+                    if time.time() >= deadline:
+                        break
                 with lock:
                     if count[0] >= args.requests:
                         return

@@ -1,7 +1,10 @@
 // `waymark run --pack PACK (--cases PATH... | --db FILE) [--as-of DATE] [--format text|json|csv|html] [--out FILE]
 //  [--pupil ID]... [--redact] [--explain]` (cli.md): the product's main job.
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -114,6 +117,17 @@ NextSlice slices_of(engine::Caseload& caseload) {
   };
 }
 
+// A run stored into a database is the LA's batch job, and the same database is often served to
+// SENCOs at the same time (issue 13.5: a pupil page within 50 ms while a run is being stored). The run
+// lowers its own priority (nice +10, before it starts any thread, so every thread inherits it): alone
+// on the machine it is as fast as before; beside the server it gives way. Only ever lowered, so no
+// privilege is needed.
+void yield_to_interactive_work() {
+  errno = 0;
+  const int now = ::getpriority(PRIO_PROCESS, 0);
+  if (errno == 0 && now < 10) ::setpriority(PRIO_PROCESS, 0, std::min(19, now + 10));
+}
+
 int run_run(const RunOptions& options) {
   dsl::SourceSet sources;
   dsl::Diagnostics diagnostics;
@@ -136,6 +150,7 @@ int run_run(const RunOptions& options) {
   progress.show("loading the pack " + options.pack + " ...");
   std::unique_ptr<engine::PreparedPack> ready = engine::prepare_pack({options.pack}, sources, diagnostics);
   if (!ready) return fail();
+  if (!options.db.empty()) yield_to_interactive_work();
   const std::string started = store::now_utc();
   // With --db the run reads its pupils a slice at a time inside its own transaction and stores each
   // slice as soon as it is evaluated, so neither the roll's case data nor its explanations are ever

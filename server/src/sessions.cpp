@@ -100,7 +100,7 @@ Site::SignIn Site::sign_in(const std::string& name, const std::string& password,
   session.csrf = random_hex(32);
   session.created = session.last_seen = unix_now();
   // Sessions idle past the limit are dropped here, so the table does not grow without bound.
-  db->end_idle_sessions(session.created - static_cast<std::int64_t>(options_.idle_seconds), diagnostics);
+  db->end_idle_sessions(session.created - static_cast<std::int64_t>(options_.idle_seconds));
   if (!db->start_session(session, diagnostics)) return out;
   out.token = token;
   return out;
@@ -123,7 +123,7 @@ std::optional<Session> Site::session_of(const std::string& token, dsl::Diagnosti
   if (!account) return std::nullopt;  // removed, or added again since: their old sessions are over
   const auto role = parse_role(account->role);
   if (!role) return std::nullopt;
-  if (now - record->last_seen >= std::min(touch_every, idle / 2)) db->touch_session(hash, now, diagnostics);
+  if (now - record->last_seen >= std::min(touch_every, idle / 2)) db->touch_session(hash, now);
   Session s;
   s.user = *account;
   s.user.credential.clear();

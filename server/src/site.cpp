@@ -101,33 +101,55 @@ std::optional<std::string> Site::school_of(const std::string& pupil, dsl::Diagno
   return db->pupil_school(pupil, diagnostics);
 }
 
+namespace {
+
+// The roster of run `run` (0: none yet), indexed by pupil and school; null when it cannot be read.
+std::shared_ptr<const RosterIndex> build_roster(store::Store& db, std::int64_t run, dsl::Diagnostics& diagnostics) {
+  auto index = std::make_shared<RosterIndex>();
+  index->run = run;
+  if (run == 0) return index;
+  auto pupils = db.roster(run, diagnostics);
+  auto runs = db.runs(diagnostics);
+  if (!pupils || !runs) return nullptr;
+  for (const store::RunRecord& r : *runs) {
+    if (r.id == run) index->header = r;
+  }
+  index->pupils = std::move(*pupils);
+  index->by_id.reserve(index->pupils.size());
+  for (std::uint32_t i = 0; i < index->pupils.size(); ++i) {
+    index->by_id.emplace(index->pupils[i].id, i);
+    index->by_school[index->pupils[i].school].push_back(i);
+  }
+  return index;
+}
+
+}  // namespace
+
 std::shared_ptr<const RosterIndex> Site::roster(dsl::Diagnostics& diagnostics) {
-  std::lock_guard lock(roster_mutex_);
+  std::unique_lock lock(roster_mutex_);
+  // Building a 250,000-pupil roster takes a second or two: while a newer one is built, every other
+  // request keeps the last one (a run behind for that long) rather than wait; only the very first
+  // has nothing to answer from and waits for it.
+  roster_built_.wait(lock, [&] { return roster_ != nullptr || !roster_building_; });
   const auto now = std::chrono::steady_clock::now();
-  if (roster_ && now - roster_checked_ < std::chrono::seconds(1)) return roster_;
+  if (roster_ && (roster_building_ || now - roster_checked_ < std::chrono::seconds(1))) return roster_;
   store::Store* db = store(diagnostics);
   if (db == nullptr) return roster_;
   const auto current = db->current_run(diagnostics);
   if (!current) return roster_;
   roster_checked_ = now;
   if (roster_ && roster_->run == *current) return roster_;
-  auto index = std::make_shared<RosterIndex>();
-  index->run = *current;
-  if (*current != 0) {
-    auto pupils = db->roster(*current, diagnostics);
-    auto runs = db->runs(diagnostics);
-    if (!pupils || !runs) return roster_;
-    for (const store::RunRecord& r : *runs) {
-      if (r.id == *current) index->header = r;
-    }
-    index->pupils = std::move(*pupils);
-    index->by_id.reserve(index->pupils.size());
-    for (std::uint32_t i = 0; i < index->pupils.size(); ++i) {
-      index->by_id.emplace(index->pupils[i].id, i);
-      index->by_school[index->pupils[i].school].push_back(i);
-    }
+  roster_building_ = true;
+  lock.unlock();
+  std::shared_ptr<const RosterIndex> index;
+  try {
+    index = build_roster(*db, *current, diagnostics);
+  } catch (...) {  // out of memory: the next request tries again
   }
-  roster_ = std::move(index);
+  lock.lock();
+  roster_building_ = false;
+  if (index) roster_ = std::move(index);
+  roster_built_.notify_all();
   return roster_;
 }
 

@@ -143,7 +143,8 @@ public:
   /// The school of a pupil (as the current run saw them, else their current version); nothing when unknown.
   std::optional<std::string> school_of(const std::string& pupil, dsl::Diagnostics& diagnostics);
 
-  /// The roster of the current run, rebuilt when a newer run is stored (checked at most once a second).
+  /// The roster of the current run, rebuilt when a newer run is stored (checked at most once a second);
+  /// while it is rebuilt, the last one answers.
   std::shared_ptr<const RosterIndex> roster(dsl::Diagnostics& diagnostics);
 
   // --- sessions (sessions.cpp) ---
@@ -180,6 +181,8 @@ private:
   std::map<std::thread::id, std::unique_ptr<store::Store>> stores_;
 
   std::mutex roster_mutex_;
+  std::condition_variable roster_built_;  // the first roster, for requests that have none to answer from
+  bool roster_building_ = false;
   std::shared_ptr<const RosterIndex> roster_;
   std::chrono::steady_clock::time_point roster_checked_{};
 

@@ -37,6 +37,11 @@ Connection::Connection(const std::string& path, const ConnectionOptions& options
   sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
 }
 
+void Connection::set_busy_timeout(std::chrono::milliseconds timeout) {
+  busy_timeout_ = timeout;
+  sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
+}
+
 Connection::~Connection() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }

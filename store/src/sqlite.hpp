@@ -129,6 +129,8 @@ public:
   const std::string& path() const { return path_; }
   sqlite3* handle() const { return db_; }
   std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
+  /// How long a write waits for another process's write to finish before `database-busy`.
+  void set_busy_timeout(std::chrono::milliseconds timeout);
 
   /// Runs SQL text (several statements, no parameters).
   void exec(std::string_view sql);

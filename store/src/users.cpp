@@ -187,11 +187,25 @@ bool write_sessions(Store::State& state, dsl::Diagnostics& diagnostics, const ch
       .value_or(false);
 }
 
+// A write that may be skipped: done at once if the write lock is free, else left for next time, without
+// waiting and without a diagnostic. A run being stored holds the lock for half a minute or more, and a
+// page must not wait that long to refresh when its session was last seen.
+template <typename Bind>
+bool write_sessions_if_free(Store::State& state, const char* sql, Bind&& bind) {
+  Connection& c = *state.connection;
+  const std::chrono::milliseconds usual = c.busy_timeout();
+  c.set_busy_timeout(std::chrono::milliseconds(0));
+  dsl::Diagnostics ignored;
+  const bool done = write_sessions(state, ignored, sql, std::forward<Bind>(bind));
+  c.set_busy_timeout(usual);
+  return done;
+}
+
 }  // namespace
 
-bool Store::touch_session(const std::vector<std::uint8_t>& token_hash, std::int64_t now, dsl::Diagnostics& diagnostics) {
-  return write_sessions(*state_, diagnostics, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
-                        [&](Statement& s) { s.bind(1, now).bind(2, token_hash); });
+bool Store::touch_session(const std::vector<std::uint8_t>& token_hash, std::int64_t now) {
+  return write_sessions_if_free(*state_, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+                                [&](Statement& s) { s.bind(1, now).bind(2, token_hash); });
 }
 
 bool Store::end_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagnostics& diagnostics) {
@@ -199,9 +213,9 @@ bool Store::end_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagno
                         [&](Statement& s) { s.bind(1, token_hash); });
 }
 
-bool Store::end_idle_sessions(std::int64_t before, dsl::Diagnostics& diagnostics) {
-  return write_sessions(*state_, diagnostics, "DELETE FROM sessions WHERE last_seen < ?",
-                        [&](Statement& s) { s.bind(1, before); });
+bool Store::end_idle_sessions(std::int64_t before) {
+  return write_sessions_if_free(*state_, "DELETE FROM sessions WHERE last_seen < ?",
+                                [&](Statement& s) { s.bind(1, before); });
 }
 
 }  // namespace waymark::store

@@ -203,10 +203,12 @@ public:
   bool start_session(const SessionRecord& session, dsl::Diagnostics& diagnostics);
   /// The session with this token hash; nothing without a diagnostic when there is none.
   std::optional<SessionRecord> find_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagnostics& diagnostics);
-  bool touch_session(const std::vector<std::uint8_t>& token_hash, std::int64_t now, dsl::Diagnostics& diagnostics);
+  /// Records that a session was seen `now`. Best effort: skipped at once (false, no diagnostic) while
+  /// another process holds the write lock, as a run being stored does for half a minute or more.
+  bool touch_session(const std::vector<std::uint8_t>& token_hash, std::int64_t now);
   bool end_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagnostics& diagnostics);
-  /// Ends every session not seen since `before`.
-  bool end_idle_sessions(std::int64_t before, dsl::Diagnostics& diagnostics);
+  /// Ends every session not seen since `before`. Best effort, as touch_session.
+  bool end_idle_sessions(std::int64_t before);
 
   /// Every stored run's header, newest first.
   std::optional<std::vector<RunRecord>> runs(dsl::Diagnostics& diagnostics);
