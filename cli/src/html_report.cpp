@@ -130,11 +130,14 @@ struct Entry {
 // Writes the section of contents entry `n`.
 using SectionWriter = std::function<bool(std::ostream& out, std::size_t n)>;
 
-// The report around the sections: title, summary and contents (`entries`, in attention order), then
+// Contents entry `n`, in attention order.
+using EntryAt = std::function<const Entry&(std::size_t n)>;
+
+// The report around the sections: title, summary and contents (`entries` of them), then
 // each entry's section. Written as it goes: the document (1.8 GB for a 250,000-pupil LA run) is never
 // held as one string.
-bool write_html(std::ostream& out, const RunHeader& header, const Summary& summary, const std::vector<Entry>& entries,
-                const std::string& heading, const SectionWriter& section) {
+bool write_html(std::ostream& out, const RunHeader& header, const Summary& summary, std::size_t entries,
+                const EntryAt& entry_at, const std::string& heading, const SectionWriter& section) {
   const std::string title = (heading.empty() ? std::string("Waymark") : heading) + " as of " + report::long_date(header.as_of);
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
       << "content=\"width=device-width, initial-scale=1\"><title>" << escape_html(title) << "</title><style>" << style
@@ -149,9 +152,10 @@ bool write_html(std::ostream& out, const RunHeader& header, const Summary& summa
         << summary.counts[s] << "</td></tr>";
   }
   out << "</table>\n";
-  if (!entries.empty()) {
+  if (entries != 0) {
     out << "<nav class=\"contents\" aria-labelledby=\"contents\"><h2 id=\"contents\">Pupils needing attention</h2><ol>";
-    for (const Entry& e : entries) {
+    for (std::size_t n = 0; n < entries; ++n) {
+      const Entry& e = entry_at(n);
       out << "<li><a href=\"#" << anchor_of(e.key.id) << "\">" << escape_html(e.key.id + e.name) << "</a> ("
           << e.key.flags << (e.key.flags == 1 ? " flag" : " flags");
       if (e.due != 0) out << ", " << e.due << " due";
@@ -159,7 +163,7 @@ bool write_html(std::ostream& out, const RunHeader& header, const Summary& summa
     }
     out << "</ol></nav>\n";
   }
-  for (std::size_t n = 0; n < entries.size(); ++n) {
+  for (std::size_t n = 0; n < entries; ++n) {
     if (!section(out, n)) return false;
   }
   out << "</main></body></html>\n";
@@ -171,7 +175,7 @@ class HtmlReport : public RunReport {
 public:
   HtmlReport(const RunHeader& header, const engine::Calendar& calendar, const dsl::Vocabulary& vocabulary,
              const ReportOptions& options)
-      : header_(header), calendar_(calendar), vocabulary_(vocabulary), options_(options), sections_(spool_) {}
+      : header_(header), calendar_(calendar), vocabulary_(vocabulary), options_(options), shown_(spool_) {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
            dsl::Diagnostics& diagnostics) override {
@@ -181,35 +185,26 @@ public:
       summary_.add(p);
       if (p.flags.empty() && p.due.empty()) continue;
       const engine::Pupil* pupil = i < pupils.size() ? &pupils[i] : nullptr;
-      write_section(sections_.out(), p, pupil, context);
-      Shown& shown = shown_.emplace_back(Shown{Entry::of(p, pupil, options_), {}});
-      if (!sections_.end_part(shown.where, diagnostics)) return false;
+      write_section(shown_.out(), p, pupil, context);
+      if (!shown_.end_part(Entry::of(p, pupil, options_), diagnostics)) return false;
     }
-    return sections_.flush(diagnostics);
+    return shown_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
-    std::stable_sort(shown_.begin(), shown_.end(), [](const Shown& a, const Shown& b) { return a.entry.key < b.entry.key; });
-    std::vector<Entry> entries;
-    entries.reserve(shown_.size());
-    for (const Shown& s : shown_) entries.push_back(s.entry);
-    return write_html(out, header_, summary_, entries, "", [&](std::ostream& o, std::size_t n) {
-      return spool_.copy(shown_[n].where, o, diagnostics);
-    });
+    shown_.sort([](const Entry& a, const Entry& b) { return a.key < b.key; });
+    return write_html(
+        out, header_, summary_, shown_.size(), [&](std::size_t n) -> const Entry& { return shown_.key(n); }, "",
+        [&](std::ostream& o, std::size_t n) { return shown_.copy(n, o, diagnostics); });
   }
 
 private:
-  struct Shown {
-    Entry entry;
-    Spool::Span where;
-  };
   RunHeader header_;
   const engine::Calendar& calendar_;
   const dsl::Vocabulary& vocabulary_;
   ReportOptions options_;
-  SpoolWriter sections_;
   Summary summary_;
-  std::vector<Shown> shown_;
+  OrderedParts<Entry> shown_;  // the pupils needing attention: their sections
 };
 
 }  // namespace
@@ -224,7 +219,9 @@ std::string html_report(const engine::RunResult& run, const engine::Caseload& ca
   for (const engine::PupilResult* p : order) entries.push_back(Entry::of(*p, caseload.find(p->id), options));
   const SectionContext context{run.as_of, run.pack, calendar, vocabulary, options};
   std::ostringstream out;
-  write_html(out, RunHeader{run.as_of, run.pack}, summary, entries, heading, [&](std::ostream& o, std::size_t n) {
+  write_html(
+      out, RunHeader{run.as_of, run.pack}, summary, entries.size(), [&](std::size_t n) -> const Entry& { return entries[n]; },
+      heading, [&](std::ostream& o, std::size_t n) {
     write_section(o, *order[n], caseload.find(order[n]->id), context);
     return true;
   });

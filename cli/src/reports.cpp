@@ -109,14 +109,14 @@ std::string cell(std::string_view text, bool terminal) {
 class CsvReport : public RunReport {
 public:
   CsvReport(const RunHeader& header, bool terminal)
-      : parts_(spool_),
-        terminal_(terminal),
+      : terminal_(terminal),
         tail_("," + header.as_of.iso() + "," + cell(header.pack.name, terminal) + "," +
-              cell(header.pack.version, terminal) + "\r\n") {}
+              cell(header.pack.version, terminal) + "\r\n"),
+        rows_(spool_) {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
            dsl::Diagnostics& diagnostics) override {
-    std::ostream& out = parts_.out();
+    std::ostream& out = rows_.out();
     for (const engine::PupilResult& p : results) {
       for (std::size_t i = 0; i < p.flags.size(); ++i) {
         const engine::Flag& f = p.flags[i];
@@ -124,8 +124,7 @@ public:
             << cell(f.category, terminal_) << ',' << (f.tier ? std::to_string(*f.tier) : std::string()) << ','
             << cell(f.title, terminal_) << ',' << cell(joined(f.evidence), terminal_) << ','
             << cell(joined(f.actions), terminal_) << ',' << cell(joined(f.notify), terminal_) << ",flag," << tail_;
-        Row& row = rows_.emplace_back(Row{static_cast<int>(f.severity), "", p.id, i, {}});
-        if (!parts_.end_part(row.where, diagnostics)) return false;
+        if (!rows_.end_part(Row{static_cast<int>(f.severity), "", p.id, i}, diagnostics)) return false;
       }
       for (std::size_t i = 0; i < p.due.size(); ++i) {
         const engine::DueEntry& d = p.due[i];
@@ -133,28 +132,21 @@ public:
             << cell(joined(d.evidence), terminal_) << ',' << cell(joined(d.actions), terminal_) << ",,due,"
             << (d.deadline ? d.deadline->iso() : std::string()) << tail_;
         // A deadline beyond the calendar sorts last ("~" after every digit).
-        Row& row = rows_.emplace_back(Row{-1, d.deadline ? d.deadline->iso() : "~", p.id, i, {}});
-        if (!parts_.end_part(row.where, diagnostics)) return false;
+        if (!rows_.end_part(Row{-1, d.deadline ? d.deadline->iso() : "~", p.id, i}, diagnostics)) return false;
       }
     }
-    return parts_.flush(diagnostics);
+    return rows_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
-    std::stable_sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
+    rows_.sort([](const Row& a, const Row& b) {
       if (a.rank != b.rank) return a.rank > b.rank;
       if (a.deadline != b.deadline) return a.deadline < b.deadline;
       if (a.pupil != b.pupil) return a.pupil < b.pupil;
       return a.position < b.position;
     });
     out << "pupil_id,rule,severity,category,tier,title,evidence,actions,notify,entry,deadline,as_of,pack,pack_version\r\n";
-    // Rows next to each other in the file are copied in one read.
-    for (std::size_t i = 0; i < rows_.size();) {
-      Spool::Span run = rows_[i].where;
-      for (++i; i < rows_.size() && rows_[i].where.offset == run.offset + run.size; ++i) run.size += rows_[i].where.size;
-      if (!spool_.copy(run, out, diagnostics)) return false;
-    }
-    return true;
+    return rows_.copy_all(out, diagnostics);
   }
 
 private:
@@ -163,12 +155,10 @@ private:
     std::string deadline;
     std::string pupil;
     std::size_t position;
-    Spool::Span where;
   };
-  SpoolWriter parts_;
   bool terminal_;
   std::string tail_;
-  std::vector<Row> rows_;
+  OrderedParts<Row> rows_;
 };
 
 // --- text ---------------------------------------------------------------------------------------
@@ -184,7 +174,7 @@ std::string upper(const char* s) {
 
 class TextReport : public RunReport {
 public:
-  TextReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options), parts_(spool_) {}
+  TextReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options), shown_(spool_) {}
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
            dsl::Diagnostics& diagnostics) override {
@@ -192,20 +182,17 @@ public:
       const engine::PupilResult& p = results[i];
       ++pupils_;
       if (p.flags.empty() && p.due.empty()) continue;
-      write_pupil(parts_.out(), p, i < pupils.size() ? &pupils[i] : nullptr);
-      Shown& shown = shown_.emplace_back(Shown{AttentionKey::of(p), {}});
-      if (!parts_.end_part(shown.where, diagnostics)) return false;
+      write_pupil(shown_.out(), p, i < pupils.size() ? &pupils[i] : nullptr);
+      if (!shown_.end_part(AttentionKey::of(p), diagnostics)) return false;
     }
-    return parts_.flush(diagnostics);
+    return shown_.flush(diagnostics);
   }
 
   bool write(std::ostream& out, dsl::Diagnostics& diagnostics) override {
-    std::stable_sort(shown_.begin(), shown_.end(), [](const Shown& a, const Shown& b) { return a.key < b.key; });
+    shown_.sort(std::less<>());
     out << bold() << "Waymark as of " << header_.as_of.iso() << reset() << " - pack " << shown(header_.pack.name) << " "
         << shown(header_.pack.version) << "\n\n";
-    for (const Shown& s : shown_) {
-      if (!spool_.copy(s.where, out, diagnostics)) return false;
-    }
+    if (!shown_.copy_all(out, diagnostics)) return false;
     std::size_t total = 0;
     for (const std::size_t c : counts_) total += c;
     out << pupils_ << (pupils_ == 1 ? " pupil" : " pupils") << " evaluated, " << flagged_ << " flagged; " << total
@@ -215,11 +202,6 @@ public:
   }
 
 private:
-  struct Shown {
-    AttentionKey key;
-    Spool::Span where;
-  };
-
   const char* bold() const { return options_.colour ? "\033[1m" : ""; }
   const char* dim() const { return options_.colour ? "\033[2m" : ""; }
   const char* reset() const { return options_.colour ? "\033[0m" : ""; }
@@ -271,8 +253,7 @@ private:
 
   RunHeader header_;
   ReportOptions options_;
-  SpoolWriter parts_;
-  std::vector<Shown> shown_;
+  OrderedParts<AttentionKey> shown_;  // the pupils needing attention
   std::size_t pupils_ = 0;
   std::size_t flagged_ = 0;
   std::size_t counts_[4] = {0, 0, 0, 0};

@@ -4,6 +4,7 @@
 // deadlines) and must not appear before the run is stored. The parts wait in a temporary file with no
 // name (private to its owner and gone when closed, however the process ends), not in memory.
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <sstream>
@@ -63,6 +64,53 @@ private:
   std::uint64_t base_;       // where the buffer's first byte goes in the spool
   std::uint64_t start_ = 0;  // where the current part begins in the buffer
   std::ostringstream buffer_;
+};
+
+/// Parts drawn in the order the run gives them and written in the report's own order (CSV rows by
+/// severity and deadline, pupils by how much they need attention): each part's key is kept beside its
+/// place in the spool, and only that stays in memory.
+template <typename Key>
+class OrderedParts {
+public:
+  explicit OrderedParts(Spool& spool) : spool_(spool), writer_(spool) {}
+  /// Where the next part is drawn.
+  std::ostream& out() { return writer_.out(); }
+  /// Ends the part drawn since the last one, under `key`; false with a diagnostic.
+  bool end_part(Key key, dsl::Diagnostics& diagnostics) {
+    Part& part = parts_.emplace_back(Part{std::move(key), {}});
+    return writer_.end_part(part.where, diagnostics);
+  }
+  /// Sends what is buffered to the spool (at the end of each slice).
+  bool flush(dsl::Diagnostics& diagnostics) { return writer_.flush(diagnostics); }
+  /// Puts the parts in the order of their keys (`before`), parts with equal keys as they came.
+  template <typename Before>
+  void sort(Before before) {
+    std::stable_sort(parts_.begin(), parts_.end(), [&](const Part& a, const Part& b) { return before(a.key, b.key); });
+  }
+  std::size_t size() const { return parts_.size(); }
+  const Key& key(std::size_t n) const { return parts_[n].key; }
+  /// Copies part `n` to `out`.
+  bool copy(std::size_t n, std::ostream& out, dsl::Diagnostics& diagnostics) {
+    return spool_.copy(parts_[n].where, out, diagnostics);
+  }
+  /// Copies every part in order; parts next to each other in the file in one read.
+  bool copy_all(std::ostream& out, dsl::Diagnostics& diagnostics) {
+    for (std::size_t i = 0; i < parts_.size();) {
+      Spool::Span run = parts_[i].where;
+      for (++i; i < parts_.size() && parts_[i].where.offset == run.offset + run.size; ++i) run.size += parts_[i].where.size;
+      if (!spool_.copy(run, out, diagnostics)) return false;
+    }
+    return true;
+  }
+
+private:
+  struct Part {
+    Key key;
+    Spool::Span where;
+  };
+  Spool& spool_;
+  SpoolWriter writer_;
+  std::vector<Part> parts_;
 };
 
 /// Where a run's report waits: beside the report (the same disk, the same privacy), or in TMPDIR (else
