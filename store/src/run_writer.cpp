@@ -228,8 +228,8 @@ bool CaseloadCursor::next(std::vector<engine::Pupil>& pupils, std::size_t count)
     return given;
   });
   if (!more || s.reader.failed()) {
-    s.failed = !s.run.inputs_read;
-    if (s.failed) s.run.failed = true;  // the run cannot be stored without all of its inputs
+    s.failed = true;
+    s.run.failed = true;  // the run cannot be stored without all of its inputs
     pupils.clear();
     return false;
   }
