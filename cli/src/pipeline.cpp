@@ -9,10 +9,14 @@
 namespace waymark::cli {
 
 std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,
-                                           dsl::SourceSet& sources, dsl::Diagnostics& diagnostics) {
+                                           dsl::SourceSet& sources, dsl::Diagnostics& diagnostics,
+                                           std::vector<std::string>* streamed) {
   engine::CaseLoader loader(vocabulary);
+  // 16 MB: a school's year of marks is a few MB and is simply read; an LA's roll is hundreds of MB.
+  if (streamed != nullptr) loader.stream_attendance_from(std::size_t{16} << 20);
   bool ok = true;
   for (const std::string& path : paths) ok = loader.add_path(path, sources, diagnostics) && ok;
+  if (streamed != nullptr) streamed->insert(streamed->end(), loader.streamed_files().begin(), loader.streamed_files().end());
   if (!ok || diagnostics.has_errors()) return std::nullopt;
   return loader.finish();
 }

@@ -161,6 +161,7 @@ int run_run(const RunOptions& options) {
   engine::Caseload caseload;  // the case files; then, with --out-dir, every pupil evaluated
   NextSlice next_slice;
   std::size_t total = 0;
+  std::vector<std::string> streamed_inputs;  // case files read a block at a time, not kept in `sources`
   if (!options.db.empty()) {
     progress.show("reading the cases from " + options.db + " ...");
     db = open_store_for_run(options.db, diagnostics);
@@ -171,19 +172,24 @@ int run_run(const RunOptions& options) {
     total = cursor->expected();
   } else {
     progress.show("loading the case files ...");
-    std::optional<engine::Caseload> loaded = load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics);
+    std::optional<engine::Caseload> loaded =
+        load_cases(options.cases, ready->pack.vocabulary, sources, diagnostics, &streamed_inputs);
     if (!loaded || !select_pupils(*loaded, options.pupils, diagnostics)) return fail();
     caseload = std::move(*loaded);
     next_slice = slices_of(caseload);
     total = caseload.pupils.size();
   }
   inputs = source_paths(sources);
+  inputs.insert(inputs.end(), streamed_inputs.begin(), streamed_inputs.end());
   const std::vector<std::string> db_files = database_paths(options.db);
   inputs.insert(inputs.end(), db_files.begin(), db_files.end());
   if (!check_output_path(options.out, inputs, diagnostics)) return fail(exit_usage);
 
   engine::EvaluateOptions evaluate;
   evaluate.as_of = *as_of;
+  // Explanations are stored with a run and shown by HTML and by JSON with --explain; the CSV and
+  // text reports print none.
+  evaluate.explanations = db != nullptr || options.format == "html" || (options.format == "json" && options.explain);
   if (progress.active()) {
     evaluate.progress = [&progress](std::size_t done, std::size_t all) {
       if (done % 8192 < 256 || done == all) {

@@ -250,14 +250,9 @@ bool utf16_or_32(std::string_view text) {
 
 }  // namespace
 
-bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics) {
-  const std::string_view text = sources.file(file).text();
-  auto refuse = [&](std::size_t at, const char* code, const std::string& message) {
-    diagnostics.error({file, at, at + 1}, code, message);
-    return false;
-  };
-  if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 || utf16_or_32(text)) {
-    return refuse(0, "not-utf8", "this file is UTF-16 or UTF-32, not UTF-8: save it as UTF-8");
+std::optional<TextProblem> text_problem(std::string_view text, bool file_start) {
+  if (file_start && (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 || utf16_or_32(text))) {
+    return TextProblem{0, "not-utf8", "this file is UTF-16 or UTF-32, not UTF-8: save it as UTF-8"};
   }
   // One pass, eight bytes at a time where they are plain ASCII with no NUL and no CR (almost every
   // word of a case file). The first NUL, lone CR or inner byte-order mark is reported before any
@@ -280,15 +275,15 @@ bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics)
     }
     const unsigned char c = s[at];
     if (c == '\0') {
-      return refuse(at, "nul-byte", "a NUL byte: this is not a text file, or it was damaged; save it again as UTF-8 text");
+      return TextProblem{at, "nul-byte", "a NUL byte: this is not a text file, or it was damaged; save it again as UTF-8 text"};
     }
     if (c == '\r' && (at + 1 == n || s[at + 1] != '\n')) {
       // Lines ended by CR alone (an old Mac format) would put the whole file on one line.
-      return refuse(at, "line-ends", "a line ends with CR alone: save the file with LF or CRLF line ends");
+      return TextProblem{at, "line-ends", "a line ends with CR alone: save the file with LF or CRLF line ends"};
     }
-    if (c == 0xEF && at > 0 && text.substr(at, 3) == "\xEF\xBB\xBF") {
-      return refuse(at, "byte-order-mark",
-                    "a byte-order mark (U+FEFF) inside the file, where it is invisible: delete it (files joined together?)");
+    if (c == 0xEF && (at > 0 || !file_start) && text.substr(at, 3) == "\xEF\xBB\xBF") {
+      return TextProblem{at, "byte-order-mark",
+                         "a byte-order mark (U+FEFF) inside the file, where it is invisible: delete it (files joined together?)"};
     }
     if (c < 0x80) {
       ++at;
@@ -303,9 +298,16 @@ bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics)
     at += length;
   }
   if (invalid != std::string_view::npos) {
-    return refuse(invalid, "invalid-utf8", "this byte is not valid UTF-8: save the file as UTF-8");
+    return TextProblem{invalid, "invalid-utf8", "this byte is not valid UTF-8: save the file as UTF-8"};
   }
-  return true;
+  return std::nullopt;
+}
+
+bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics) {
+  const std::optional<TextProblem> problem = text_problem(sources.file(file).text());
+  if (!problem) return true;
+  diagnostics.error({file, problem->at, problem->at + 1}, problem->code, problem->message);
+  return false;
 }
 
 std::size_t count_characters(std::string_view text) {

@@ -1,16 +1,21 @@
 // Reading the CSV form of case records (case-records.md §4): pupils.csv, records.csv, attendance.csv.
-// Built for whole rolls (100,000 pupils, a term of daily marks): each file is read once from memory,
-// cells are views, and the attendance rows of one pupil usually follow each other, so the pupil
-// lookup is a string comparison with the previous row.
+// Built for whole rolls (250,000 pupils, a year of daily marks): each file is read once, from memory
+// or (a large attendance.csv) a block at a time, cells are views, and the attendance rows of one pupil
+// usually follow each other, so the pupil lookup is a string comparison with the previous row.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <future>
 #include <iterator>
+#include <limits>
 #include <thread>
 #include <unordered_map>
 
@@ -18,6 +23,7 @@
 #include "case_forms.hpp"
 #include "csv_file.hpp"
 #include "csv_reader.hpp"
+#include "line_blocks.hpp"
 #include "plain_row.hpp"
 #include "value_text.hpp"
 #include "waymark/engine/case_loader.hpp"
@@ -26,11 +32,38 @@
 namespace waymark::engine::detail {
 namespace {
 
-struct IdHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// Where each pupil id is in the pupils read: their ids, sorted, with their places. Built once all pupils
+// are in, in one pass when pupils.csv lists them in id order (exports do), without a node per pupil.
+// The views are of the pupils' own id strings, which live in each pupil's attribute block: that block
+// stays put while the vector of pupils grows or moves.
+class PupilIndex {
+public:
+  // Indexes `pupils`; false when an id is used twice.
+  bool build(const std::vector<Pupil>& pupils) {
+    by_id_.clear();
+    by_id_.reserve(pupils.size());
+    for (std::size_t i = 0; i < pupils.size(); ++i) by_id_.emplace_back(pupils[i].id(), i);
+    const auto before = [](const Entry& a, const Entry& b) { return a.first < b.first; };
+    if (!std::is_sorted(by_id_.begin(), by_id_.end(), before)) std::sort(by_id_.begin(), by_id_.end(), before);
+    return std::adjacent_find(by_id_.begin(), by_id_.end(), [](const Entry& a, const Entry& b) {
+             return a.first == b.first;
+           }) == by_id_.end();
+  }
+
+  // The place of the pupil with this id, if any.
+  std::optional<std::size_t> find(std::string_view id) const {
+    const auto at = std::lower_bound(by_id_.begin(), by_id_.end(), id,
+                                     [](const Entry& e, std::string_view wanted) { return e.first < wanted; });
+    if (at == by_id_.end() || at->first != id) return std::nullopt;
+    return at->second;
+  }
+
+  void clear() { by_id_.clear(); }
+
+private:
+  using Entry = std::pair<std::string_view, std::size_t>;
+  std::vector<Entry> by_id_;
 };
-using PupilIndex = std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>>;
 
 // Pupil ids are short: compared in place, without a call to memcmp per attendance row; ids of 8 to 16
 // bytes (P-0000001) as two overlapping 8-byte words, without a loop to mispredict.
@@ -78,6 +111,27 @@ public:
     return std::move(pupils_);
   }
 
+  // As read(), with attendance.csv streamed from `attendance` (an open regular file of `size` bytes)
+  // rather than held (LineBlocks). Nothing at the first problem of any kind, or when the file is not
+  // in the plain form: the caller then reads it whole with read(), which says what is wrong.
+  std::optional<std::vector<Pupil>> read_streaming(const dsl::SourceSet& sources, dsl::FileId pupils_file,
+                                                   std::optional<dsl::FileId> records_file, int attendance,
+                                                   std::size_t size) {
+    CsvFile pupils(sources, pupils_file, diagnostics_);
+    if (!pupils.valid_text(sources)) return std::nullopt;
+    std::optional<CsvFile> records;
+    if (records_file) records.emplace(sources, *records_file, diagnostics_);
+    if (records && !records->valid_text(sources)) return std::nullopt;
+    if (!read_pupils(sources, pupils) || !diagnostics_.empty()) return std::nullopt;
+    std::future<void> reading;
+    if (records) reading = std::async(std::launch::async, [&] { read_records(*records); });
+    const bool streamed = read_attendance_streamed(attendance, size);
+    if (reading.valid()) reading.get();
+    if (!streamed || !diagnostics_.empty()) return std::nullopt;
+    for (Pupil& p : pupils_) p.attendance.sessions.shrink_to_fit();
+    return std::move(pupils_);
+  }
+
 private:
   // ---- pupils.csv
   // Where pupils.csv's columns go: the attribute index of each allowed column, and the special ones.
@@ -105,10 +159,11 @@ private:
     const PupilColumns columns = pupil_columns();
     if (!f.header(columns.allowed, {"id"})) return false;
     if (read_pupils_in_two(sources, f, columns)) return true;
+    std::unordered_map<std::string, std::size_t> seen;  // each id and the pupil that has it, in file order
     while (f.row()) {
       std::optional<Pupil> pupil = pupil_row(f, columns);
       if (!pupil) continue;
-      const auto [at, fresh] = index_.emplace(pupil->id(), pupils_.size());
+      const auto [at, fresh] = seen.emplace(pupil->id(), pupils_.size());
       if (!fresh) {
         const auto first = pupils_[at->second].origin;
         f.error(*f.cell(columns.id), "duplicate-pupil",
@@ -118,6 +173,7 @@ private:
       }
       pupils_.push_back(std::move(*pupil));
     }
+    index_.build(pupils_);  // no id is used twice now
     return !f.failed();
   }
 
@@ -183,8 +239,7 @@ private:
     if (ok) {
       first.reserve(first.size() + second.size());
       std::move(second.begin(), second.end(), std::back_inserter(first));
-      index_.reserve(first.size());
-      for (std::size_t i = 0; ok && i < first.size(); ++i) ok = index_.emplace(first[i].id(), i).second;
+      ok = index_.build(first);
     }
     if (!ok) {
       index_.clear();
@@ -240,8 +295,8 @@ private:
     std::size_t index = last_pupil_ == nullptr ? 0 : static_cast<std::size_t>(last_pupil_ - pupils_.data()) + 1;
     if (index >= pupils_.size() || pupils_[index].id() != id) {
       const auto at = index_.find(id);
-      if (at == index_.end()) return nullptr;
-      index = at->second;
+      if (!at) return nullptr;
+      index = *at;
     }
     last_id_ = id;
     last_pupil_ = &pupils_[index];
@@ -551,27 +606,32 @@ private:
     return true;
   }
 
-  // Reads the rows from `from` to `to` (a line start, or the end) as part `part`, placing each pupil's
-  // run of rows as it ends. False at the first problem, or when `stop` says the other part failed.
-  bool read_marks(CsvFile& f, const std::array<std::size_t, 4>& column, std::size_t from, std::size_t to,
-                  Claims& claims, std::uint8_t part, std::atomic<bool>& stop) {
-    if (f.width() != 4) return false;
-    const std::string_view text = f.text();
+  // One part's reading state, kept from one block of rows to the next.
+  static constexpr std::int32_t unknown_day = std::numeric_limits<std::int32_t>::min();
+  struct MarksPart {
+    MarksPart(std::uint8_t which, std::size_t no_pupil) : part(which), last_index(no_pupil) {}
+    std::uint8_t part;
+    // Dates by their digits: yyyy-mm-dd -> day, filled from parse_date on first sight, so each
+    // distinct date text is checked exactly as the single pass checks it, once.
+    std::vector<std::int32_t> dates = std::vector<std::int32_t>(256 * 12 * 31, unknown_day);
+    std::vector<DayMarks> run;  // the rows of the pupil at last_index so far
+    std::size_t last_index;     // pupils_.size() before the first row
+  };
+
+  // Places the part's run of rows: its pupil's rows have ended.
+  bool end_run(MarksPart& p, Claims& claims, const std::atomic<bool>& stop) {
+    return p.run.empty() || (!stop.load(std::memory_order_relaxed) && place_run(p.last_index, p.run, claims, p.part));
+  }
+
+  // Reads a block of whole rows (pupil, date, am and pm in cells `column`) into part `p`, placing each
+  // pupil's run of rows as the next pupil's begin. False at the first problem.
+  bool read_marks(std::string_view text, const std::array<std::size_t, 4>& column, MarksPart& p, Claims& claims,
+                  const std::atomic<bool>& stop) {
     const char* data = text.data();
     const std::size_t n = text.size();
     std::array<std::string_view, 4> cells;
-    // Dates by their digits: yyyy-mm-dd -> day, filled from parse_date on first sight, so each
-    // distinct date text is checked exactly as the single pass checks it, once.
-    constexpr std::int32_t unknown = std::numeric_limits<std::int32_t>::min();
-    std::vector<std::int32_t> dates(256 * 12 * 31, unknown);
-    std::vector<DayMarks> run;
-    std::string_view last_id;
-    std::size_t last_index = pupils_.size();
-    const auto end_run = [&] {
-      return run.empty() || (!stop.load(std::memory_order_relaxed) && place_run(last_index, run, claims, part));
-    };
-    std::size_t pos = from;
-    while (pos < to) {
+    std::size_t pos = 0;
+    while (pos < n) {
       if (data[pos] == '\n') {
         ++pos;
         continue;
@@ -582,17 +642,17 @@ private:
       }
       if (!split_plain_row(text, pos, cells, pos)) return false;
       const std::string_view id = cells[column[0]];
-      if (last_index == pupils_.size() || !same_id(id, last_id)) {
-        if (!end_run()) return false;
-        run.clear();
-        std::size_t index = last_index == pupils_.size() ? 0 : last_index + 1;
+      // The run's pupil has this row's id: compared with the pupil's own id, which outlives the block.
+      if (p.last_index == pupils_.size() || !same_id(id, pupils_[p.last_index].id())) {
+        if (!end_run(p, claims, stop)) return false;
+        p.run.clear();
+        std::size_t index = p.last_index == pupils_.size() ? 0 : p.last_index + 1;
         if (index >= pupils_.size() || !same_id(pupils_[index].id(), id)) {
           const auto at = index_.find(id);
-          if (at == index_.end()) return false;
-          index = at->second;
+          if (!at) return false;
+          index = *at;
         }
-        last_index = index;
-        last_id = id;
+        p.last_index = index;
       }
       const std::string_view date = cells[column[1]];
       const auto digit = [&](std::size_t i) { return static_cast<unsigned>(date[i] - '0'); };
@@ -604,11 +664,11 @@ private:
         const unsigned month = digit(5) * 10 + digit(6);
         const unsigned day_of_month = digit(8) * 10 + digit(9);
         if (year >= 1900 && year < 1900 + 256 && month >= 1 && month <= 12 && day_of_month >= 1 && day_of_month <= 31) {
-          slot = &dates[((year - 1900) * 12 + month - 1) * 31 + day_of_month - 1];
+          slot = &p.dates[((year - 1900) * 12 + month - 1) * 31 + day_of_month - 1];
         }
       }
       std::int32_t day;
-      if (slot != nullptr && *slot != unknown) {
+      if (slot != nullptr && *slot != unknown_day) {
         day = *slot;
       } else {
         ValueError e;
@@ -620,9 +680,9 @@ private:
       const auto am = codes_.find(cells[column[2]]);
       const auto pm = codes_.find(cells[column[3]]);
       if (!am || !pm) return false;
-      run.push_back({day, {*am, *pm}});
+      p.run.push_back({day, {*am, *pm}});
     }
-    return pos == to && end_run();
+    return true;
   }
 
   // The start of the first line, at or after the middle of [from, end), whose pupil differs from the
@@ -655,7 +715,9 @@ private:
     Claims claims(pupils_.size());
     std::atomic<bool> stop{false};
     const auto read_part = [&](std::size_t from, std::size_t to, std::uint8_t part) {
-      const bool ok = read_marks(f, column, from, to, claims, part, stop);
+      MarksPart p(part, pupils_.size());
+      const bool ok = f.width() == 4 && read_marks(text.substr(from, to - from), column, p, claims, stop) &&
+                      end_run(p, claims, stop);
       if (!ok) stop = true;
       return ok;
     };
@@ -666,6 +728,72 @@ private:
     for (Pupil& p : pupils_) p.attendance = AttendanceMarks{};  // back to the single pass
     f.seek(start);
     return false;
+  }
+
+  // ---- attendance.csv streamed
+  // The plain export only: the header exactly `pupil_id,date,am,pm`, then rows read in two parts side
+  // by side as read_attendance_in_two reads them, each part through LineBlocks, each block checked as
+  // check_text checks a whole file.
+  bool read_attendance_streamed(int fd, std::size_t size) {
+    std::array<char, 64> head{};
+    const ssize_t got = ::pread(fd, head.data(), head.size(), 0);
+    if (got <= 0) return false;
+    const std::string_view first(head.data(), static_cast<std::size_t>(got));
+    const std::size_t line_end = first.find('\n');
+    if (line_end == std::string_view::npos) return false;
+    std::string_view header = first.substr(0, line_end);
+    if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+    if (header != "pupil_id,date,am,pm") return false;
+    const std::size_t start = line_end + 1;
+    const std::optional<std::size_t> split = streamed_split_point(fd, start, size);
+    Claims claims(pupils_.size());
+    std::atomic<bool> stop{false};
+    const auto read_part = [&](std::size_t from, std::size_t to, std::uint8_t part) {
+      LineBlocks blocks(fd, from, to);
+      MarksPart p(part, pupils_.size());
+      constexpr std::array<std::size_t, 4> columns{a_pupil, a_date, a_am, a_pm};
+      std::string_view block;
+      bool ok = true;
+      while (ok && blocks.next(block)) {
+        ok = !stop.load(std::memory_order_relaxed) && !dsl::text_problem(block, /*file_start=*/false) &&
+             read_marks(block, columns, p, claims, stop);
+      }
+      ok = ok && !blocks.failed() && end_run(p, claims, stop);
+      if (!ok) stop = true;
+      return ok;
+    };
+    if (!split) return read_part(start, size, 1);
+    auto reading = std::async(std::launch::async, [&] { return read_part(*split, size, 2); });
+    const bool ok = read_part(start, *split, 1);
+    return reading.get() && ok;
+  }
+
+  // split_point for a file that is not in memory: found in a window read from the middle of [from,
+  // size); nothing when the window holds no change of pupil (one part then reads it all).
+  static std::optional<std::size_t> streamed_split_point(int fd, std::size_t from, std::size_t size) {
+    if (size - from < (std::size_t{1} << 20) || std::thread::hardware_concurrency() < 2) return std::nullopt;
+    const std::size_t window_at = from + (size - from) / 2;
+    std::string window(std::min<std::size_t>(std::size_t{1} << 20, size - window_at), '\0');
+    std::size_t filled = 0;
+    while (filled < window.size()) {
+      const ssize_t n = ::pread(fd, window.data() + filled, window.size() - filled, static_cast<off_t>(window_at + filled));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return std::nullopt;
+      filled += static_cast<std::size_t>(n);
+    }
+    // Whole lines only: from the first line start in the window to its last line end.
+    const std::size_t first = window.find('\n');
+    const std::size_t last = window.rfind('\n');
+    if (first == std::string::npos || first == last) return std::nullopt;
+    const std::string_view lines = std::string_view(window).substr(first + 1, last - first);
+    const auto first_cell = [&](std::size_t line) { return lines.substr(line, lines.find_first_of(",\n", line) - line); };
+    std::string_view previous = first_cell(0);
+    for (std::size_t at = lines.find('\n') + 1; at < lines.size(); at = lines.find('\n', at) + 1) {
+      const std::string_view id = first_cell(at);
+      if (id.find('"') != std::string_view::npos || previous.find('"') != std::string_view::npos) return std::nullopt;
+      if (id != previous) return window_at + first + 1 + at;
+    }
+    return std::nullopt;
   }
 
   // What putting one day's marks into a pupil's span found.
@@ -734,6 +862,26 @@ std::vector<Pupil> read_case_csv(const dsl::SourceSet& sources, dsl::FileId pupi
   CaseCsvReader reader(vocabulary, codes, diagnostics);
   reader.set_pupils_source(&sources.file(pupils));
   return reader.read(sources, pupils, records, attendance);
+}
+
+std::optional<std::vector<Pupil>> read_case_csv_streaming(const dsl::SourceSet& sources, dsl::FileId pupils,
+                                                           std::optional<dsl::FileId> records,
+                                                           const std::string& attendance,
+                                                           const dsl::Vocabulary& vocabulary,
+                                                           const AttendanceCodes& codes) {
+  // Opened as read_source opens an input: never blocking, and only a regular file is read.
+  const int fd = ::open(attendance.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::optional<std::vector<Pupil>> out;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    dsl::Diagnostics quiet;
+    CaseCsvReader reader(vocabulary, codes, quiet);
+    reader.set_pupils_source(&sources.file(pupils));
+    out = reader.read_streaming(sources, pupils, records, fd, static_cast<std::size_t>(st.st_size));
+  }
+  ::close(fd);
+  return out;
 }
 
 }  // namespace waymark::engine::detail

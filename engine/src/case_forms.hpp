@@ -3,6 +3,7 @@
 // file's problems as diagnostics. CaseLoader adds what is shared (unique pupil ids, record order).
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "waymark/dsl/diagnostic.hpp"
@@ -26,5 +27,15 @@ std::vector<Pupil> read_case_yaml_document(const dsl::SourceSet& sources, dsl::F
 std::vector<Pupil> read_case_csv(const dsl::SourceSet& sources, dsl::FileId pupils, std::optional<dsl::FileId> records,
                                  std::optional<dsl::FileId> attendance, const dsl::Vocabulary& vocabulary,
                                  const AttendanceCodes& codes, dsl::Diagnostics& diagnostics);
+
+/// The pupils of the CSV form with attendance.csv read from `attendance` (a path) a block at a time,
+/// never whole: a roll's attendance export is most of its bytes. Nothing, and no diagnostics, when
+/// any file has any problem or the attendance is not the plain export (its exact header, no quoted
+/// cells): the caller then reads it whole into `sources` and calls read_case_csv, which reports.
+std::optional<std::vector<Pupil>> read_case_csv_streaming(const dsl::SourceSet& sources, dsl::FileId pupils,
+                                                           std::optional<dsl::FileId> records,
+                                                           const std::string& attendance,
+                                                           const dsl::Vocabulary& vocabulary,
+                                                           const AttendanceCodes& codes);
 
 }  // namespace waymark::engine::detail

@@ -92,6 +92,23 @@ bool CaseLoader::add_csv(const dsl::SourceSet& sources, dsl::FileId pupils_file,
   return accept(pupils, sources, local, diagnostics);
 }
 
+std::optional<bool> CaseLoader::add_csv_streamed(const dsl::SourceSet& sources, dsl::FileId pupils_file,
+                                                 std::optional<dsl::FileId> records,
+                                                 const std::filesystem::path& attendance,
+                                                 dsl::Diagnostics& diagnostics) {
+  struct stat st {};
+  if (stream_from_ == SIZE_MAX || ::stat(attendance.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<std::size_t>(st.st_size) < stream_from_) {
+    return std::nullopt;
+  }
+  std::optional<std::vector<Pupil>> pupils = detail::read_case_csv_streaming(
+      sources, pupils_file, records, attendance.generic_string(), vocabulary_, codes_);
+  if (!pupils) return std::nullopt;
+  streamed_.push_back(attendance.generic_string());
+  dsl::Diagnostics local;
+  return accept(*pupils, sources, local, diagnostics);
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -166,6 +183,11 @@ private:
     std::optional<dsl::FileId> attendance_file;
     bool ok = pupils_file.has_value();
     if (records != nullptr) ok = (records_file = read_case_file(*records, sources_, diagnostics_)).has_value() && ok;
+    if (ok && attendance != nullptr) {
+      if (const auto added = loader_.add_csv_streamed(sources_, *pupils_file, records_file, *attendance, diagnostics_)) {
+        return *added;
+      }
+    }
     if (attendance != nullptr) ok = (attendance_file = read_case_file(*attendance, sources_, diagnostics_)).has_value() && ok;
     return ok && loader_.add_csv(sources_, *pupils_file, records_file, attendance_file, diagnostics_);
   }

@@ -52,8 +52,9 @@ Binding binding_of(const RuleProgram& rule, const ItemRef& item, dsl::Date today
 
 class PupilEvaluator {
 public:
-  PupilEvaluator(const Program& program, dsl::Date as_of) : program_(program) {
+  PupilEvaluator(const Program& program, dsl::Date as_of, bool explanations = true) : program_(program) {
     ctx_.today = as_of;
+    ctx_.explain = explanations;
     ctx_.calendar = &program.calendar;
     ctx_.codes = &program.codes;
     ctx_.vocabulary = &program.vocabulary;
@@ -164,6 +165,8 @@ private:
     Truth result = w;
     if (rule.unless) result = truth_and(w, truth_not(rule.unless->test(ctx_, "unless")));
     ctx_.trace.pop_back();
+    if (evidence != nullptr && !root.children.empty()) collect_evidence(root.children.front(), *evidence);
+    if (!ctx_.explain) return {};  // only the evidence was wanted
     Explanation e;
     e.rule = rule.id;
     e.rule_location = rule.location;
@@ -171,7 +174,6 @@ private:
     e.as_of = ctx_.today;
     if (item != nullptr) e.binding = binding_of(rule, *item, ctx_.today);
     e.result = result;
-    if (evidence != nullptr && !root.children.empty()) collect_evidence(root.children.front(), *evidence);
     if (!root.children.empty()) e.when = to_explanation(root.children[0]);
     if (root.children.size() > 1) e.unless = to_explanation(root.children[1]);
     for (const ActionProgram& a : rule.actions) {
@@ -261,7 +263,7 @@ std::optional<RunResult> evaluate(const CompiledPack& pack, const Caseload& case
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   auto work = [&]() {
-    PupilEvaluator evaluator(program, options.as_of);
+    PupilEvaluator evaluator(program, options.as_of, options.explanations);
     for (;;) {
       const std::size_t begin = next.fetch_add(block);
       if (begin >= total) break;

@@ -82,7 +82,7 @@ dsl::CompareOp flip(dsl::CompareOp op) {
 
 /// "X is V" for an operand whose value is not plain from the rule's text.
 void describe_operand(Context& ctx, const Expression& e, const Value& v) {
-  if (!ctx.tracing() || (dynamic_cast<const Constant*>(&e) != nullptr && e.text == value_text(v, ctx.today))) return;
+  if (!ctx.explaining() || (dynamic_cast<const Constant*>(&e) != nullptr && e.text == value_text(v, ctx.today))) return;
   // Measures and aggregates describe themselves, with their counts.
   if (dynamic_cast<const MeasureValue*>(&e) != nullptr || dynamic_cast<const AggregateValue*>(&e) != nullptr) return;
   if (v.kind == Value::Kind::age) {
@@ -156,7 +156,7 @@ Value AggregateValue::eval(Context& ctx) const {
   over.each(ctx, [&](const ItemRef& item) {
     ++count;
     ctx.select(item.record);
-    if (ctx.tracing()) ids.push_back(describe_item(item));
+    if (ctx.explaining()) ids.push_back(describe_item(item));
     if (op == dsl::AggregateOp::count) return true;
     Value v;
     if (item.record == nullptr) {
@@ -186,7 +186,7 @@ Value AggregateValue::eval(Context& ctx) const {
     case dsl::AggregateOp::total: result = overflow ? Value::none() : Value::of_number(total); break;
     default: result = best; break;
   }
-  if (ctx.tracing()) {
+  if (ctx.explaining()) {
     std::string list;
     for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
     std::string detail = list.empty() ? std::string("no records") : list;
@@ -203,7 +203,7 @@ Value MeasureValue::by_code(Context& ctx, Date from, Date to) const {
     const AttendanceCounts counts = excluding ? count_sessions_excluding(marks, *ctx.codes, from, to, ctx.today, codes)
                                               : count_sessions(marks, *ctx.codes, from, to, ctx.today);
     const std::int64_t n = kind == dsl::MeasureKind::possible_sessions ? counts.possible : counts.unauthorised;
-    ctx.fact(text + " is " + std::to_string(n) + " (" + std::to_string(counts.possible) + " possible sessions, " +
+    if (ctx.explaining()) ctx.fact(text + " is " + std::to_string(n) + " (" + std::to_string(counts.possible) + " possible sessions, " +
              std::to_string(counts.unauthorised) + " unauthorised)");
     return Value::of_number(n);
   }
@@ -215,7 +215,7 @@ Value MeasureValue::by_code(Context& ctx, Date from, Date to) const {
     case dsl::MeasureKind::first_day_coded: result = coded.first ? Value::of_date(*coded.first) : Value::none(); break;
     default: result = coded.last ? Value::of_date(*coded.last) : Value::none(); break;
   }
-  if (ctx.tracing()) {
+  if (ctx.explaining()) {
     ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + std::to_string(coded.sessions) +
              (coded.sessions == 1 ? " session" : " sessions") +
              (coded.first ? ", " + coded.first->iso() + " to " + coded.last->iso() : std::string()) + ")");
@@ -228,14 +228,14 @@ Value MeasureValue::eval(Context& ctx) const {
   if (kind == dsl::MeasureKind::absence_streak || kind == dsl::MeasureKind::unauthorised_absence_streak) {
     const std::int64_t streak = absence_streak(marks, *ctx.codes, *ctx.calendar, ctx.today,
                                                kind == dsl::MeasureKind::unauthorised_absence_streak);
-    ctx.fact(text + " is " + std::to_string(streak) + (streak == 1 ? " school day" : " school days"));
+    if (ctx.explaining()) ctx.fact(text + " is " + std::to_string(streak) + (streak == 1 ? " school day" : " school days"));
     return Value::of_number(streak);
   }
   DateRange range;
   if (window) {
     const std::optional<DateRange> r = window->resolve(ctx);
     if (!r) {
-      ctx.fact(text + " is none (the window selects no days)");
+      if (ctx.explaining()) ctx.fact(text + " is none (the window selects no days)");
       return Value::none();
     }
     range = *r;
@@ -244,7 +244,7 @@ Value MeasureValue::eval(Context& ctx) const {
     range = {year.from, year.to};
   }
   if (marks.empty()) {
-    ctx.fact(text + " is none (no attendance marks recorded)");
+    if (ctx.explaining()) ctx.fact(text + " is none (no attendance marks recorded)");
     return Value::none();
   }
   const Date from = range.from ? std::max(*range.from, marks.first) : marks.first;
@@ -252,7 +252,7 @@ Value MeasureValue::eval(Context& ctx) const {
   if (kind >= dsl::MeasureKind::sessions_coded) {
     // Version 2's counts by code: none when no recorded day of the window has come (no data, not zero).
     if (from > std::min(to, ctx.today)) {
-      ctx.fact(text + " is none (no attendance marks recorded in the window)");
+      if (ctx.explaining()) ctx.fact(text + " is none (no attendance marks recorded in the window)");
       return Value::none();
     }
     return by_code(ctx, from, to);
@@ -272,7 +272,7 @@ Value MeasureValue::eval(Context& ctx) const {
   const Value result = !value ? Value::none()
                        : kind == dsl::MeasureKind::sessions_missed ? Value::of_number(*value)
                                                                    : Value::of_percent(*value);
-  if (ctx.tracing()) {
+  if (ctx.explaining()) {
     ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + std::to_string(counts.possible) +
              " possible sessions, " + std::to_string(counts.attended) + " attended, " + std::to_string(counts.absent) +
              " missed, " + std::to_string(counts.unauthorised) + " unauthorised)");
@@ -417,9 +417,11 @@ Truth Condition::test(Context& ctx, const char* joiner) const {
   TraceNode* parent = ctx.trace.back();
   parent->children.emplace_back();
   TraceNode* node = &parent->children.back();
-  node->node.joiner = joiner;
-  node->node.text = text;
-  node->node.location = location;
+  node->node.joiner = joiner;  // also read for evidence: a `not` operand's records are not evidence
+  if (ctx.explain) {
+    node->node.text = text;
+    node->node.location = location;
+  }
   ctx.trace.push_back(node);
   const Truth t = evaluate(ctx);
   ctx.trace.pop_back();
@@ -505,7 +507,7 @@ Truth IsCondition::evaluate(Context& ctx) const {
       // Active: no end on or before today; an end after the as-of date is not known yet (§5).
       const std::optional<Date> end = v.item.record->end();
       const bool active = !end || *end > ctx.today;
-      if (ctx.tracing()) ctx.fact(v.item.record->id() + (active ? " has not ended" : " ended " + end->iso()));
+      if (ctx.explaining()) ctx.fact(v.item.record->id() + (active ? " has not ended" : " ended " + end->iso()));
       return Truth::of(active != negated);
     }
     case Test::about: {
@@ -518,7 +520,7 @@ Truth IsCondition::evaluate(Context& ctx) const {
       }
       const auto* linked = std::get_if<std::string>(&v.item.record->fields[static_cast<std::size_t>(about_field)]);
       const bool is = linked != nullptr && *linked == x.item.record->id();
-      if (ctx.tracing()) {
+      if (ctx.explaining()) {
         ctx.fact(v.item.record->id() + (linked != nullptr ? " is about " + *linked : std::string(" is about no record")) +
                  (is ? "" : ", not " + x.item.record->id()));
       }
@@ -543,10 +545,10 @@ Truth AgeCondition::evaluate(Context& ctx) const {
   const std::optional<Date> x = as_date(s);
   const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
   if (!x || !d) {
-    ctx.fact(subject->text + " is none");
+    if (ctx.explaining()) ctx.fact(subject->text + " is none");
     return Truth::of(false);
   }
-  if (ctx.tracing()) {
+  if (ctx.explaining()) {
     const std::string what = s.kind == Value::Kind::item ? describe_item(s.item) : x->iso();
     ctx.fact(subject->text + " is " + what + ", " + days_text(dsl::days_between(*x, ctx.today)) + " before " +
              ctx.today.iso());
@@ -567,7 +569,7 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
     if (some) ctx.select(item.record);
     return collect_all;  // the first is enough unless an auditor is reading
   });
-  if (ctx.tracing()) {
+  if (ctx.explaining()) {
     std::string list;
     for (const ItemRef& i : found) list += (list.empty() ? "" : ", ") + describe_item(i);
     std::string where = over.about_text(ctx);
@@ -603,27 +605,27 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
   const bool term = over.window && (over.window->kind == dsl::WindowKind::this_term ||
                                     over.window->kind == dsl::WindowKind::previous_term);
   if (!bounded && !term) {
-    ctx.fact("the window has a bound that is none: it selects nothing");
+    if (ctx.explaining()) ctx.fact("the window has a bound that is none: it selects nothing");
     return Truth::of(false);
   }
   if (!deadline_window) return Truth::of(true);
   // `no X within D after T`: holds only once the window has closed (language.md §5).
   const WindowSpec::Deadline w = over.window->after_window(ctx);
   if (!w.start) {
-    ctx.fact("the window has not started (its start is none)");
+    if (ctx.explaining()) ctx.fact("the window has not started (its start is none)");
     return Truth::of(false);
   }
   // language.md §5: inside a `where` filter or an aggregate an open window simply does not hold
   // (it is false, never pending and never true).
   if (!w.end) {
-    ctx.fact("the window runs past the loaded calendar: still open");
+    if (ctx.explaining()) ctx.fact("the window runs past the loaded calendar: still open");
     return ctx.in_filter ? Truth::of(false) : Truth::pending(std::nullopt);
   }
   if (*w.end < ctx.today) {
-    ctx.fact("the window closed on " + w.end->iso());
+    if (ctx.explaining()) ctx.fact("the window closed on " + w.end->iso());
     return Truth::of(true);
   }
-  ctx.fact("the window is open until " + w.end->iso());
+  if (ctx.explaining()) ctx.fact("the window is open until " + w.end->iso());
   return ctx.in_filter ? Truth::of(false) : Truth::pending(*w.end);
 }
 

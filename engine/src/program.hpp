@@ -40,10 +40,15 @@ struct Context {
   bool in_filter = false;
   /// Recording: the stack of trace nodes being filled (empty when not tracing).
   std::vector<TraceNode*> trace;
+  /// Whether a trace is read as an explanation (its words and facts) or only for the records it
+  /// selected (a flag's evidence, when the report prints no explanation).
+  bool explain = true;
 
   bool tracing() const { return !trace.empty(); }
+  /// Tracing for an explanation: only then is a fact's text worth building (callers test this first).
+  bool explaining() const { return explain && tracing(); }
   void fact(std::string text) {
-    if (tracing()) trace.back()->node.facts.push_back(std::move(text));
+    if (explaining()) trace.back()->node.facts.push_back(std::move(text));
   }
   void select(const Record* r) {
     if (tracing() && r != nullptr) trace.back()->selected.push_back(r);

@@ -27,7 +27,7 @@ std::optional<dsl::Date> parse_date(std::string_view text, std::string_view what
 
 std::optional<FieldValue> parse_value(const dsl::FieldSpec& spec, std::string_view text, bool plain,
                                       ValueError& error) {
-  const std::string what = spec.name;
+  const std::string& what = spec.name;
   switch (spec.type) {
     case dsl::FieldType::string: return std::string(text);
     case dsl::FieldType::date:

@@ -60,6 +60,31 @@ TEST(OutputPath, ACaseFileIsRefusedAndLeftAsItWas) {
   EXPECT_EQ(read(victim), before);
 }
 
+// A roll's attendance.csv (16 MB or more) is read a block at a time and never held in memory: it is
+// an input all the same, and no report may be written over it.
+TEST(OutputPath, AStreamedAttendanceFileIsRefusedAndLeftAsItWas) {
+  const fs::path dir = scratch("out-streamed") / "roll";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string pupils = "id\n";
+  std::string attendance = "pupil_id,date,am,pm\n";
+  for (int i = 0; i < 25000; ++i) {  // 25,000 pupils * 30 rows of 24 bytes: 18 MB
+    const std::string id = "P-" + std::to_string(100000 + i);
+    pupils += id + "\n";
+    for (int d = 1; d <= 30; ++d) attendance += id + ",2025-09-" + (d < 10 ? "0" : "") + std::to_string(d) + ",/,\\\n";
+  }
+  ASSERT_GE(attendance.size(), std::size_t{16} << 20);
+  write_file(dir / "pupils.csv", pupils);
+  write_file(dir / "attendance.csv", attendance);
+  const fs::path victim = dir / "attendance.csv";
+  const Result r = run(run_args(dir) + " --format csv --out " + victim.string());
+  EXPECT_EQ(r.exit_code, 2) << r.all();
+  EXPECT_NE(r.err.find("will not write to"), std::string::npos) << r.err;
+  EXPECT_EQ(read(victim), attendance);
+  const Result elsewhere = run(run_args(dir) + " --format csv --out " + (dir.parent_path() / "report.csv").string());
+  EXPECT_EQ(elsewhere.exit_code, 0) << elsewhere.err;
+}
+
 TEST(OutputPath, AHardLinkToARuleFileIsRefusedByIdentityNotName) {
   const fs::path dir = scratch("out-link");
   const fs::path packs = dir / "pack";

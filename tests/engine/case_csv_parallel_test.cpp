@@ -1,6 +1,10 @@
 // An attendance.csv of more than 1 MiB is read on two cores (case_csv.cpp): the result, and every
 // diagnostic, must be those of a single pass whichever half a row falls in.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "support.hpp"
 
@@ -216,6 +220,136 @@ TEST(CaseCsvParallel, AProblemInEitherHalfOfPupilsIsReportedAsByOnePass) {
   const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(40007) + ",School X,maybe\n"));
   EXPECT_FALSE(loaded.ok);
   EXPECT_NE(loaded.diagnostics.find("pupils.csv:40002:19: error:"), std::string::npos) << loaded.diagnostics;
+}
+
+
+// --- attendance.csv read a block at a time (CaseLoader::stream_attendance_from): the caseload, and on
+// any problem every diagnostic, must be those of the file read whole.
+
+namespace fs = std::filesystem;
+
+struct FolderLoad {
+  Caseload caseload;
+  std::string diagnostics;
+  bool ok = false;
+  std::vector<std::string> streamed;
+  std::size_t files_kept = 0;  // files held in the SourceSet
+  fs::path attendance;
+};
+
+// The CSV form written to a folder (the same folder for each `name`, so that messages name the same
+// paths) and loaded through add_path, with attendance.csv streamed when the loader may.
+FolderLoad load_folder(const std::string& name, const std::string& pupils, const std::string& records,
+                       const std::string& attendance, bool stream) {
+  const fs::path dir = fs::temp_directory_path() / ("waymark-streamed-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "pupils.csv", std::ios::binary) << pupils;
+  if (!records.empty()) std::ofstream(dir / "records.csv", std::ios::binary) << records;
+  std::ofstream(dir / "attendance.csv", std::ios::binary) << attendance;
+  dsl::SourceSet sources;
+  CaseLoader loader(testing::england());
+  if (stream) loader.stream_attendance_from(1);
+  dsl::Diagnostics d;
+  FolderLoad out;
+  out.ok = loader.add_path(dir, sources, d);
+  out.diagnostics = render_text(d.sorted(), sources);
+  out.streamed = loader.streamed_files();
+  out.files_kept = sources.size();
+  out.attendance = dir / "attendance.csv";
+  out.caseload = loader.finish();
+  fs::remove_all(dir);
+  return out;
+}
+
+// Every pupil's marks and records, compared one by one.
+void expect_same_caseload(const Caseload& a, const Caseload& b) {
+  ASSERT_EQ(a.pupils.size(), b.pupils.size());
+  for (std::size_t i = 0; i < a.pupils.size(); ++i) {
+    ASSERT_EQ(a.pupils[i].id(), b.pupils[i].id());
+    EXPECT_EQ(a.pupils[i].attendance.first, b.pupils[i].attendance.first) << a.pupils[i].id();
+    EXPECT_EQ(a.pupils[i].attendance.sessions, b.pupils[i].attendance.sessions) << a.pupils[i].id();
+    EXPECT_EQ(a.pupils[i].records.size(), b.pupils[i].records.size()) << a.pupils[i].id();
+  }
+}
+
+// 2000 pupils over 90 days (September to November), about 5 MB: each part is read in several blocks.
+std::string long_attendance_csv(const std::string& header = "pupil_id,date,am,pm") {
+  const bool date_first = header.rfind("date", 0) == 0;
+  std::string out = header + "\n";
+  for (int i = 0; i < roll; ++i) {
+    for (int d = 0; d < 90; ++d) {
+      const std::string date = day("2025-09-01").plus_days(d).iso();
+      const std::string am = (i + d) % 7 == 0 ? "N" : (i + d) % 11 == 0 ? "C1" : "/";
+      out += date_first ? date + "," + pupil_id(i) : pupil_id(i) + "," + date;
+      out += "," + am + ",\\\n";
+    }
+  }
+  return out;
+}
+
+const std::string some_records = "pupil_id,kind,id,date,start,end,fields\n" + pupil_id(7) +
+                                 ",suspension,S-1,,2025-09-08,2025-09-09,days=2;reason=x\n";
+
+TEST(CaseCsvStreamed, AStreamedAttendanceFileGivesTheCaseloadOfAWholeRead) {
+  const std::string attendance = long_attendance_csv();
+  ASSERT_GT(attendance.size(), 4u << 20);  // two parts of more than two 1 MiB blocks each
+  const FolderLoad whole = load_folder("same", pupils_csv(), some_records, attendance, false);
+  const FolderLoad streamed = load_folder("same", pupils_csv(), some_records, attendance, true);
+  ASSERT_TRUE(whole.ok) << whole.diagnostics;
+  ASSERT_TRUE(streamed.ok) << streamed.diagnostics;
+  EXPECT_TRUE(whole.streamed.empty());
+  ASSERT_EQ(streamed.streamed.size(), 1u);
+  EXPECT_EQ(fs::path(streamed.streamed[0]), streamed.attendance);
+  EXPECT_EQ(whole.files_kept, 3u);
+  EXPECT_EQ(streamed.files_kept, 2u);  // pupils.csv and records.csv only
+  expect_same_caseload(whole.caseload, streamed.caseload);
+  // Pupil 1000 (1000 % 7 = 6, 1000 % 11 = 10): mornings N on d = 1, 8, ..., 85 (13 days).
+  const Pupil* p = streamed.caseload.find(pupil_id(1000));
+  ASSERT_NE(p, nullptr);
+  const AttendanceCodes codes(testing::england());
+  EXPECT_EQ(p->attendance.sessions.size(), 180u);
+  EXPECT_EQ(codes.code(p->attendance.session(day("2025-09-02"), 0)), "N");
+}
+
+TEST(CaseCsvStreamed, AProblemInAStreamedFileIsReportedAsByAWholeRead) {
+  const std::string attendance = attendance_csv(pupil_id(5) + ",2025-10-01,/,QQ\n");
+  const FolderLoad whole = load_folder("problem", pupils_csv(), some_records, attendance, false);
+  const FolderLoad streamed = load_folder("problem", pupils_csv(), some_records, attendance, true);
+  EXPECT_FALSE(whole.ok);
+  EXPECT_FALSE(streamed.ok);
+  EXPECT_NE(whole.diagnostics.find("attendance.csv:60002:23: error:"), std::string::npos) << whole.diagnostics;
+  EXPECT_EQ(streamed.diagnostics, whole.diagnostics);
+  EXPECT_TRUE(streamed.streamed.empty());  // read whole after all, to say where
+}
+
+TEST(CaseCsvStreamed, BadBytesInAStreamedFileAreReportedAsByAWholeRead) {
+  std::string attendance = attendance_csv();
+  attendance.insert(attendance.size() - 100, std::string("\xC3\x28", 2));  // not UTF-8, in the second part
+  const FolderLoad whole = load_folder("bytes", pupils_csv(), {}, attendance, false);
+  const FolderLoad streamed = load_folder("bytes", pupils_csv(), {}, attendance, true);
+  EXPECT_FALSE(whole.ok);
+  EXPECT_NE(whole.diagnostics.find("[invalid-utf8]"), std::string::npos) << whole.diagnostics;
+  EXPECT_EQ(streamed.diagnostics, whole.diagnostics);
+}
+
+TEST(CaseCsvStreamed, AnotherColumnOrderOrAPupilInBothPartsIsReadWholeAndRight) {
+  const FolderLoad plain = load_folder("order", pupils_csv(), {}, long_attendance_csv(), true);
+  const FolderLoad reordered = load_folder("order", pupils_csv(), {}, long_attendance_csv("date,pupil_id,am,pm"), true);
+  ASSERT_TRUE(plain.ok) << plain.diagnostics;
+  ASSERT_TRUE(reordered.ok) << reordered.diagnostics;
+  EXPECT_EQ(plain.streamed.size(), 1u);
+  EXPECT_TRUE(reordered.streamed.empty());
+  expect_same_caseload(plain.caseload, reordered.caseload);
+  // Pupil 0's 2025-09-05 row moved to the end: in both parts, which only a whole read can merge.
+  const FolderLoad moved =
+      load_folder("moved", pupils_csv(), {}, attendance_csv(pupil_id(0) + ",2025-09-05,C,C\n", 0, 4), true);
+  ASSERT_TRUE(moved.ok) << moved.diagnostics;
+  EXPECT_TRUE(moved.streamed.empty());
+  const AttendanceCodes codes(testing::england());
+  const Pupil* p = moved.caseload.find(pupil_id(0));
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(codes.code(p->attendance.session(day("2025-09-05"), 1)), "C");
 }
 
 }  // namespace

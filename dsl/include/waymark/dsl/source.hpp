@@ -120,6 +120,17 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 /// after the start, bytes that are not UTF-8. One leading UTF-8 byte-order mark is accepted.
 bool check_text(const SourceSet& sources, FileId file, Diagnostics& diagnostics);
 
+/// What check_text refuses, found without a diagnostic: where, its code and its message.
+struct TextProblem {
+  std::size_t at = 0;
+  const char* code = "";
+  const char* message = "";
+};
+/// The first problem check_text would report in `text`, or nothing. `file_start`: `text` begins the
+/// file, so a leading byte-order mark is allowed and UTF-16/32 is recognised; otherwise (a block of
+/// whole lines from further in) any byte-order mark is a problem.
+std::optional<TextProblem> text_problem(std::string_view text, bool file_start = true);
+
 /// Number of UTF-8 code points in a byte string (continuation bytes are not counted).
 std::size_t count_characters(std::string_view text);
 

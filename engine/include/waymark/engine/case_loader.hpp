@@ -2,6 +2,7 @@
 // Loads case records from YAML case files (case-records.md §1) and CSV folders (§4), validated against
 // the vocabulary. Used by the CLI and the store. A file with any error contributes nothing.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -35,9 +36,23 @@ public:
   /// `sources`); returns false, adding nothing, on any error in any of them.
   bool add_csv(const dsl::SourceSet& sources, dsl::FileId pupils, std::optional<dsl::FileId> records,
                std::optional<dsl::FileId> attendance, dsl::Diagnostics& diagnostics);
+  /// add_csv with attendance.csv read a block at a time from the file `attendance` (see
+  /// stream_attendance_from): what add_csv would return, or nothing when it is too small or cannot be
+  /// read cleanly that way (the caller then reads it whole and calls add_csv, which reports).
+  std::optional<bool> add_csv_streamed(const dsl::SourceSet& sources, dsl::FileId pupils,
+                                       std::optional<dsl::FileId> records, const std::filesystem::path& attendance,
+                                       dsl::Diagnostics& diagnostics);
   /// Reads a YAML file (`.yaml`/`.yml`), a CSV folder (one holding pupils.csv) or a folder of case
   /// files (searched recursively, in name order) into `sources` and adds them; false on any error.
   bool add_path(const std::filesystem::path& path, dsl::SourceSet& sources, dsl::Diagnostics& diagnostics);
+
+  /// From now on, add_path reads an attendance.csv of at least `bytes` a block at a time instead of
+  /// whole into `sources`, when it is the plain export and everything loads cleanly (otherwise it is
+  /// read whole after all, and reported as before). Such files are listed by streamed_files(). Off
+  /// unless asked for: `import` keeps every file's text, to record its digest.
+  void stream_attendance_from(std::size_t bytes) { stream_from_ = bytes; }
+  /// The paths of the attendance files read a block at a time: inputs, though not in `sources`.
+  const std::vector<std::string>& streamed_files() const { return streamed_; }
 
   /// The pupils added so far, sorted by id; the loader is left empty.
   Caseload finish();
@@ -52,6 +67,8 @@ private:
   const dsl::Vocabulary& vocabulary_;
   AttendanceCodes codes_;
   std::vector<Pupil> pupils_;
+  std::size_t stream_from_ = SIZE_MAX;  // attendance.csv of this many bytes or more is streamed
+  std::vector<std::string> streamed_;
   std::vector<std::pair<std::string, dsl::SourceRange>> ids_;  // every accepted pupil id and where it was written, by id
 };
 

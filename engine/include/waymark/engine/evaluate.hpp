@@ -53,6 +53,10 @@ CompiledPack compile(const dsl::RulePack& pack, const dsl::CheckedPack& checked,
 struct EvaluateOptions {
   dsl::Date as_of;
   unsigned threads = 0;  // 0: one per core
+  /// Whether each flag carries its explanation. Off, a flag's `explanation` is empty and everything
+  /// else (evidence included) is the same: for a report that prints no explanation, which then skips
+  /// writing tens of strings per flag.
+  bool explanations = true;
   /// Called now and then from a worker with (pupils done, total), for a progress indicator.
   std::function<void(std::size_t, std::size_t)> progress;
 };
