@@ -12,6 +12,10 @@
 #include <future>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "waymark/dsl/diagnostic.hpp"
 
 namespace waymark::dsl {
@@ -265,6 +269,19 @@ std::optional<TextProblem> text_problem(std::string_view text, bool file_start) 
   std::size_t invalid = std::string_view::npos;
   std::size_t at = 0;
   while (at < n) {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where SSE2 is there (every x86-64 processor): a roll's attendance file
+    // is checked block by block as it is read.
+    if (at + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at));
+      const int special = _mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) |
+                          _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+      if (special == 0) {
+        at += 16;
+        continue;
+      }
+    }
+#endif
     if (at + 8 <= n) {
       std::uint64_t word = 0;
       std::memcpy(&word, s + at, 8);

@@ -15,7 +15,6 @@
 #include <cstring>
 #include <future>
 #include <iterator>
-#include <limits>
 #include <thread>
 #include <unordered_map>
 
@@ -83,6 +82,53 @@ inline bool same_id(std::string_view a, std::string_view b) {
   }
   return true;
 }
+
+// The day of each distinct date text of an attendance file, judged by parse_date the first time it is
+// met: a roll's rows repeat a year's few hundred dates millions of times. Keyed by the ten bytes
+// themselves, so a text is only ever taken for a date parse_date accepted.
+class DayCache {
+public:
+  // What day() returns for a text that is not a date.
+  static constexpr std::int32_t not_a_date = INT32_MIN;
+
+  // The day `text` names, or not_a_date. (A plain number, not an optional: read back at once as a
+  // whole, an optional written in two parts stalled the reader's loop.)
+  std::int32_t day(std::string_view text) {
+    if (text.size() != 10) return parse(text);
+    std::uint64_t head = 0;
+    std::uint16_t tail = 0;
+    std::memcpy(&head, text.data(), 8);
+    std::memcpy(&tail, text.data() + 8, 2);
+    std::size_t at = static_cast<std::size_t>(((head ^ (std::uint64_t{tail} << 48)) * 0x9E3779B97F4A7C15ULL) >> 54);
+    for (;; at = (at + 1) % slots_.size()) {
+      Slot& slot = slots_[at];
+      if (slot.used && slot.head == head && slot.tail == tail) return slot.day;
+      if (slot.used) continue;
+      const std::int32_t day = parse(text);
+      // Half full at most, so that a search always ends at an empty slot; further dates are parsed.
+      if (day != not_a_date && used_ < slots_.size() / 2) {
+        slot = {head, tail, day, true};
+        ++used_;
+      }
+      return day;
+    }
+  }
+
+private:
+  static std::int32_t parse(std::string_view text) {
+    ValueError e;
+    const auto d = parse_date(text, "date", e);
+    return d ? d->days() : not_a_date;
+  }
+  struct Slot {
+    std::uint64_t head = 0;
+    std::uint16_t tail = 0;
+    std::int32_t day = 0;
+    bool used = false;
+  };
+  std::array<Slot, 1024> slots_{};
+  std::size_t used_ = 0;
+};
 
 class CaseCsvReader {
 public:
@@ -607,15 +653,13 @@ private:
   }
 
   // One part's reading state, kept from one block of rows to the next.
-  static constexpr std::int32_t unknown_day = std::numeric_limits<std::int32_t>::min();
   struct MarksPart {
     MarksPart(std::uint8_t which, std::size_t no_pupil) : part(which), last_index(no_pupil) {}
     std::uint8_t part;
-    // Dates by their digits: yyyy-mm-dd -> day, filled from parse_date on first sight, so each
-    // distinct date text is checked exactly as the single pass checks it, once.
-    std::vector<std::int32_t> dates = std::vector<std::int32_t>(256 * 12 * 31, unknown_day);
+    DayCache days;
     std::vector<DayMarks> run;  // the rows of the pupil at last_index so far
     std::size_t last_index;     // pupils_.size() before the first row
+    std::string_view last_id;   // that pupil's own id, which outlives every block
   };
 
   // Places the part's run of rows: its pupil's rows have ended.
@@ -642,8 +686,7 @@ private:
       }
       if (!split_plain_row(text, pos, cells, pos)) return false;
       const std::string_view id = cells[column[0]];
-      // The run's pupil has this row's id: compared with the pupil's own id, which outlives the block.
-      if (p.last_index == pupils_.size() || !same_id(id, pupils_[p.last_index].id())) {
+      if (p.last_index == pupils_.size() || !same_id(id, p.last_id)) {
         if (!end_run(p, claims, stop)) return false;
         p.run.clear();
         std::size_t index = p.last_index == pupils_.size() ? 0 : p.last_index + 1;
@@ -653,30 +696,10 @@ private:
           index = *at;
         }
         p.last_index = index;
+        p.last_id = pupils_[index].id();
       }
-      const std::string_view date = cells[column[1]];
-      const auto digit = [&](std::size_t i) { return static_cast<unsigned>(date[i] - '0'); };
-      bool plain = date.size() == 10 && date[4] == '-' && date[7] == '-';
-      for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) plain = plain && digit(i) <= 9;
-      std::int32_t* slot = nullptr;
-      if (plain) {
-        const unsigned year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-        const unsigned month = digit(5) * 10 + digit(6);
-        const unsigned day_of_month = digit(8) * 10 + digit(9);
-        if (year >= 1900 && year < 1900 + 256 && month >= 1 && month <= 12 && day_of_month >= 1 && day_of_month <= 31) {
-          slot = &p.dates[((year - 1900) * 12 + month - 1) * 31 + day_of_month - 1];
-        }
-      }
-      std::int32_t day;
-      if (slot != nullptr && *slot != unknown_day) {
-        day = *slot;
-      } else {
-        ValueError e;
-        const auto d = parse_date(date, "date", e);
-        if (!d) return false;
-        day = d->days();
-        if (slot != nullptr) *slot = day;
-      }
+      const std::int32_t day = p.days.day(cells[column[1]]);
+      if (day == DayCache::not_a_date) return false;
       const auto am = codes_.find(cells[column[2]]);
       const auto pm = codes_.find(cells[column[3]]);
       if (!am || !pm) return false;

@@ -95,6 +95,38 @@ TEST(Measures, OneOfSixIsExactlyOneSixth) {
   EXPECT_NE(absence_percent(c), fraction(16666667, 1000000));
 }
 
+// count_sessions tallies four sessions at a time: every window, whatever its length and start, must
+// count what a plain walk over the sessions counts. Two weeks with an absence on each weekday.
+TEST(Measures, EveryWindowCountsWhatAPlainWalkCounts) {
+  const auto m = marks("2025-09-01", "/N/\\/\\NO/\\----|/\\/\\/\\N\\/L----");
+  const auto& table = codes();
+  for (int from = 0; from < 14; ++from) {
+    for (int to = from; to < 14; ++to) {
+      const auto c = count_sessions(m, table, day("2025-09-01").plus_days(from), day("2025-09-01").plus_days(to),
+                                    day("2025-09-14"));
+      std::int64_t attended = 0;
+      std::int64_t absent = 0;
+      for (int d = from; d <= to; ++d) {
+        for (int half = 0; half < 2; ++half) {
+          const auto cls = table.classification(m.session(day("2025-09-01").plus_days(d), half));
+          if (cls == dsl::AttendanceClass::present || cls == dsl::AttendanceClass::approved_off_site) ++attended;
+          if (cls == dsl::AttendanceClass::authorised_absence || cls == dsl::AttendanceClass::unauthorised_absence) {
+            ++absent;
+          }
+        }
+      }
+      EXPECT_EQ(c.attended, attended) << from << ".." << to;
+      EXPECT_EQ(c.absent, absent) << from << ".." << to;
+      EXPECT_EQ(c.possible, attended + absent) << from << ".." << to;
+    }
+  }
+  // By hand, the whole fortnight: 20 weekday sessions; absent on Monday pm (N), Thursday am and pm
+  // (N, O) and the second Thursday am (N): 4 absences (L, late, is present).
+  const auto all = count_sessions(m, table, day("2025-09-01"), day("2025-09-14"), day("2025-09-14"));
+  EXPECT_EQ(all.possible, 20);
+  EXPECT_EQ(all.absent, 4);
+}
+
 TEST(Measures, AbsenceExactlyAtTenAndFiftyPercent) {
   // Ten possible sessions (Mon-Fri), one absent: exactly 10%, so persistent absence (>= 10%) holds.
   const auto ten = marks("2025-09-08", "/\\/\\/\\/\\/I");

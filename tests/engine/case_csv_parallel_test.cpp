@@ -323,6 +323,17 @@ TEST(CaseCsvStreamed, AProblemInAStreamedFileIsReportedAsByAWholeRead) {
   EXPECT_TRUE(streamed.streamed.empty());  // read whole after all, to say where
 }
 
+TEST(CaseCsvStreamed, ADayThatIsNotInTheCalendarIsReportedAsByAWholeRead) {
+  // 2025-09-31 has the shape of a date and is not one; its cell starts at column 10 of line 60,002.
+  const std::string attendance = attendance_csv(pupil_id(5) + ",2025-09-31,/,/\n");
+  const FolderLoad whole = load_folder("no-day", pupils_csv(), {}, attendance, false);
+  const FolderLoad streamed = load_folder("no-day", pupils_csv(), {}, attendance, true);
+  EXPECT_FALSE(whole.ok);
+  EXPECT_NE(whole.diagnostics.find("attendance.csv:60002:10: error:"), std::string::npos) << whole.diagnostics;
+  EXPECT_EQ(streamed.diagnostics, whole.diagnostics);
+  EXPECT_TRUE(streamed.streamed.empty());
+}
+
 TEST(CaseCsvStreamed, BadBytesInAStreamedFileAreReportedAsByAWholeRead) {
   std::string attendance = attendance_csv();
   attendance.insert(attendance.size() - 100, std::string("\xC3\x28", 2));  // not UTF-8, in the second part
