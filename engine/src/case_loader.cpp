@@ -23,7 +23,8 @@ bool CaseLoader::accept(std::vector<Pupil>& pupils, const dsl::SourceSet& source
   const bool rising = std::adjacent_find(pupils.begin(), pupils.end(), [](const Pupil& a, const Pupil& b) {
                         return !(a.id() < b.id());
                       }) == pupils.end();
-  if (!local.has_errors() && !(rising && ids_.empty())) {
+  if (!pupils_.empty() && ids_.empty()) index_accepted();  // a second file: the first's ids are needed now
+  if (!local.has_errors() && !(rising && pupils_.empty())) {
     std::vector<std::pair<std::string_view, std::size_t>> order;  // (id, index in this batch)
     order.reserve(pupils.size());
     for (std::size_t i = 0; i < pupils.size(); ++i) order.emplace_back(pupils[i].id(), i);
@@ -51,24 +52,35 @@ bool CaseLoader::accept(std::vector<Pupil>& pupils, const dsl::SourceSet& source
   }
   diagnostics.append(local);
   if (local.has_errors()) return false;
-  const std::size_t known = ids_.size();
-  ids_.reserve(known + pupils.size());
   for (Pupil& p : pupils) {
     if (!std::is_sorted(p.records.begin(), p.records.end(), record_before)) {
       std::sort(p.records.begin(), p.records.end(), record_before);
     }
-    ids_.emplace_back(p.id(), p.origin);
   }
   if (pupils_.empty()) {
-    pupils_ = std::move(pupils);  // the usual single file: no pupil moved one at a time
-  } else {
-    pupils_.reserve(pupils_.size() + pupils.size());
-    std::move(pupils.begin(), pupils.end(), std::back_inserter(pupils_));
+    // The usual single file: no pupil moved one at a time, and its ids indexed only if another
+    // file follows.
+    pupils_ = std::move(pupils);
+    in_id_order_ = rising;
+    return true;
   }
+  const std::size_t known = ids_.size();
+  ids_.reserve(known + pupils.size());
+  for (const Pupil& p : pupils) ids_.emplace_back(p.id(), p.origin);
+  pupils_.reserve(pupils_.size() + pupils.size());
+  std::move(pupils.begin(), pupils.end(), std::back_inserter(pupils_));
+  in_id_order_ = false;
   const auto by_id = [](const auto& a, const auto& b) { return a.first < b.first; };
   if (!rising) std::sort(ids_.begin() + static_cast<std::ptrdiff_t>(known), ids_.end(), by_id);
   std::inplace_merge(ids_.begin(), ids_.begin() + static_cast<std::ptrdiff_t>(known), ids_.end(), by_id);
   return true;
+}
+
+void CaseLoader::index_accepted() {
+  ids_.reserve(pupils_.size());
+  for (const Pupil& p : pupils_) ids_.emplace_back(p.id(), p.origin);
+  // Ids are unique: a stable order is the same as any other.
+  std::sort(ids_.begin(), ids_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 bool CaseLoader::add_yaml(const dsl::SourceSet& sources, dsl::FileId file, dsl::Diagnostics& diagnostics) {
@@ -210,8 +222,12 @@ Caseload CaseLoader::finish() {
   pupils_.clear();
   ids_.clear();
   const auto by_id = [](const Pupil& a, const Pupil& b) { return a.id() < b.id(); };
-  // Exports usually list pupils in id order already; moving 250,000 pupils about to check costs more.
-  if (!std::is_sorted(out.pupils.begin(), out.pupils.end(), by_id)) std::sort(out.pupils.begin(), out.pupils.end(), by_id);
+  // Exports usually list pupils in id order already (a single file known to be is not checked
+  // again); moving 250,000 pupils about to check costs more.
+  if (!in_id_order_ && !std::is_sorted(out.pupils.begin(), out.pupils.end(), by_id)) {
+    std::sort(out.pupils.begin(), out.pupils.end(), by_id);
+  }
+  in_id_order_ = false;
   return out;
 }
 

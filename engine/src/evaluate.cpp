@@ -54,6 +54,7 @@ class PupilEvaluator {
 public:
   PupilEvaluator(const Program& program, dsl::Date as_of, bool explanations = true) : program_(program) {
     ctx_.today = as_of;
+    ctx_.academic_year = academic_year_of(as_of);
     ctx_.explain = explanations;
     ctx_.calendar = &program.calendar;
     ctx_.codes = &program.codes;
@@ -68,6 +69,7 @@ public:
     ctx_.pupil = &pupil;
     ctx_.records = records_at(pupil, ctx_.today);
     ctx_.trace.clear();
+    ctx_.counted.clear();
     ctx_.in_filter = false;
   }
 

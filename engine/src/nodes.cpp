@@ -197,11 +197,23 @@ Value AggregateValue::eval(Context& ctx) const {
   return result;
 }
 
+AttendanceCounts MeasureValue::counts(Context& ctx, Date from, Date to) const {
+  const CodeSet* excluded = excluding ? &codes : nullptr;
+  for (const Context::Counted& c : ctx.counted) {
+    if (c.from == from && c.to == to && c.excluded == excluded) return c.counts;
+  }
+  const AttendanceMarks& marks = ctx.pupil->attendance;
+  const AttendanceCounts counts = excluded != nullptr
+                                      ? count_sessions_excluding(marks, *ctx.codes, from, to, ctx.today, *excluded)
+                                      : count_sessions(marks, *ctx.codes, from, to, ctx.today);
+  ctx.counted.push_back({from, to, excluded, counts});
+  return counts;
+}
+
 Value MeasureValue::by_code(Context& ctx, Date from, Date to) const {
   const AttendanceMarks& marks = ctx.pupil->attendance;
   if (kind == dsl::MeasureKind::possible_sessions || kind == dsl::MeasureKind::unauthorised_sessions) {
-    const AttendanceCounts counts = excluding ? count_sessions_excluding(marks, *ctx.codes, from, to, ctx.today, codes)
-                                              : count_sessions(marks, *ctx.codes, from, to, ctx.today);
+    const AttendanceCounts counts = this->counts(ctx, from, to);
     const std::int64_t n = kind == dsl::MeasureKind::possible_sessions ? counts.possible : counts.unauthorised;
     if (ctx.explaining()) ctx.fact(text + " is " + std::to_string(n) + " (" + std::to_string(counts.possible) + " possible sessions, " +
              std::to_string(counts.unauthorised) + " unauthorised)");
@@ -240,8 +252,7 @@ Value MeasureValue::eval(Context& ctx) const {
     }
     range = *r;
   } else {
-    const DateWindow year = academic_year_of(ctx.today);
-    range = {year.from, year.to};
+    range = {ctx.academic_year.from, ctx.academic_year.to};
   }
   if (marks.empty()) {
     if (ctx.explaining()) ctx.fact(text + " is none (no attendance marks recorded)");
@@ -258,10 +269,7 @@ Value MeasureValue::eval(Context& ctx) const {
     return by_code(ctx, from, to);
   }
   AttendanceCounts counts;
-  if (from <= to) {
-    counts = excluding ? count_sessions_excluding(marks, *ctx.codes, from, to, ctx.today, codes)
-                       : count_sessions(marks, *ctx.codes, from, to, ctx.today);
-  }
+  if (from <= to) counts = this->counts(ctx, from, to);
   std::optional<Rational> value;
   switch (kind) {
     case dsl::MeasureKind::attendance: value = attendance_percent(counts); break;
@@ -378,10 +386,8 @@ std::optional<DateRange> WindowSpec::resolve(Context& ctx) const {
       if (!term) return std::nullopt;
       return DateRange{term->dates.from, term->dates.to};
     }
-    case dsl::WindowKind::this_academic_year: {
-      const DateWindow y = academic_year_of(ctx.today);
-      return DateRange{y.from, y.to};
-    }
+    case dsl::WindowKind::this_academic_year:
+      return DateRange{ctx.academic_year.from, ctx.academic_year.to};
     case dsl::WindowKind::previous_academic_year: {
       const DateWindow y = previous_academic_year_of(ctx.today);
       return DateRange{y.from, y.to};

@@ -61,6 +61,8 @@ struct MeasureValue final : Expression {
 
 private:
   Value by_code(Context& ctx, dsl::Date from, dsl::Date to) const;
+  // The pupil's counts over [from, to] with this measure's exclusions, taken once per pupil.
+  AttendanceCounts counts(Context& ctx, dsl::Date from, dsl::Date to) const;
 };
 
 /// `start of this term`, `end of term of X`, ... (version 2).

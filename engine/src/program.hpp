@@ -30,6 +30,7 @@ struct TraceNode {
 struct Context {
   const Pupil* pupil = nullptr;
   dsl::Date today;
+  DateWindow academic_year;  // today's, worked out once for the run
   std::span<const Record> records;  // those that exist as of today (language.md §5)
   const Calendar* calendar = nullptr;
   const AttendanceCodes* codes = nullptr;
@@ -43,6 +44,16 @@ struct Context {
   /// Whether a trace is read as an explanation (its words and facts) or only for the records it
   /// selected (a flag's evidence, when the report prints no explanation).
   bool explain = true;
+
+  /// The pupil's attendance counts already taken, by window and excluded codes: rules often ask the
+  /// same question ("absence in this academic year" in two rules, twice in one). Cleared per pupil.
+  struct Counted {
+    dsl::Date from;
+    dsl::Date to;
+    const CodeSet* excluded;  // the measure's own set, or null
+    AttendanceCounts counts;
+  };
+  std::vector<Counted> counted;
 
   bool tracing() const { return !trace.empty(); }
   /// Tracing for an explanation: only then is a fact's text worth building (callers test this first).

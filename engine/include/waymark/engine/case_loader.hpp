@@ -63,13 +63,16 @@ public:
 private:
   bool accept(std::vector<Pupil>& pupils, const dsl::SourceSet& sources, dsl::Diagnostics& local,
               dsl::Diagnostics& diagnostics);
+  void index_accepted();  // ids_ from the pupils accepted so far
 
   const dsl::Vocabulary& vocabulary_;
   AttendanceCodes codes_;
   std::vector<Pupil> pupils_;
   std::size_t stream_from_ = SIZE_MAX;  // attendance.csv of this many bytes or more is streamed
   std::vector<std::string> streamed_;
-  std::vector<std::pair<std::string, dsl::SourceRange>> ids_;  // every accepted pupil id and where it was written, by id
+  // Every accepted pupil id and where it was written, by id; built once a second file comes.
+  std::vector<std::pair<std::string, dsl::SourceRange>> ids_;
+  bool in_id_order_ = false;  // pupils_ is one file's pupils, listed in rising id order
 };
 
 }  // namespace waymark::engine
