@@ -31,37 +31,46 @@
 namespace waymark::engine::detail {
 namespace {
 
-// Where each pupil id is in the pupils read: their ids, sorted, with their places. Built once all pupils
-// are in, in one pass when pupils.csv lists them in id order (exports do), without a node per pupil.
-// The views are of the pupils' own id strings, which live in each pupil's attribute block: that block
-// stays put while the vector of pupils grows or moves.
+// Where each pupil id is in the pupils read: a flat hash table of views of the ids, built once all
+// pupils are in, without a node per pupil. The views are of the pupils' own id strings, which live in
+// each pupil's attribute block: that block stays put while the vector of pupils grows or moves.
 class PupilIndex {
 public:
   // Indexes `pupils`; false when an id is used twice.
   bool build(const std::vector<Pupil>& pupils) {
-    by_id_.clear();
-    by_id_.reserve(pupils.size());
-    for (std::size_t i = 0; i < pupils.size(); ++i) by_id_.emplace_back(pupils[i].id(), i);
-    const auto before = [](const Entry& a, const Entry& b) { return a.first < b.first; };
-    if (!std::is_sorted(by_id_.begin(), by_id_.end(), before)) std::sort(by_id_.begin(), by_id_.end(), before);
-    return std::adjacent_find(by_id_.begin(), by_id_.end(), [](const Entry& a, const Entry& b) {
-             return a.first == b.first;
-           }) == by_id_.end();
+    std::size_t size = 16;
+    while (size < 2 * pupils.size()) size *= 2;  // at most half full: every search ends at an empty slot
+    slots_.assign(size, Slot{});
+    for (std::size_t i = 0; i < pupils.size(); ++i) {
+      const std::string_view id = pupils[i].id();
+      std::size_t at = home(id);
+      for (; slots_[at].place != empty; at = (at + 1) & (slots_.size() - 1)) {
+        if (slots_[at].id == id) return false;
+      }
+      slots_[at] = {id, i};
+    }
+    return true;
   }
 
   // The place of the pupil with this id, if any.
   std::optional<std::size_t> find(std::string_view id) const {
-    const auto at = std::lower_bound(by_id_.begin(), by_id_.end(), id,
-                                     [](const Entry& e, std::string_view wanted) { return e.first < wanted; });
-    if (at == by_id_.end() || at->first != id) return std::nullopt;
-    return at->second;
+    if (slots_.empty()) return std::nullopt;
+    for (std::size_t at = home(id); slots_[at].place != empty; at = (at + 1) & (slots_.size() - 1)) {
+      if (slots_[at].id == id) return slots_[at].place;
+    }
+    return std::nullopt;
   }
 
-  void clear() { by_id_.clear(); }
+  void clear() { slots_.clear(); }
 
 private:
-  using Entry = std::pair<std::string_view, std::size_t>;
-  std::vector<Entry> by_id_;
+  static constexpr std::size_t empty = SIZE_MAX;
+  struct Slot {
+    std::string_view id;
+    std::size_t place = empty;
+  };
+  std::size_t home(std::string_view id) const { return std::hash<std::string_view>{}(id) & (slots_.size() - 1); }
+  std::vector<Slot> slots_;
 };
 
 // Pupil ids are short: compared in place, without a call to memcmp per attendance row; ids of 8 to 16
@@ -187,10 +196,12 @@ private:
     std::size_t id = 0;  // pupil_keys lists `id` first
     std::size_t upn = 0;
     std::size_t name = 0;
+    Pupil blank;  // a pupil with every attribute at its default, copied for each row
   };
 
   PupilColumns pupil_columns() const {
     PupilColumns c;
+    c.blank = new_pupil(vocabulary_, std::string());
     c.allowed = pupil_keys(vocabulary_);
     c.attribute.assign(c.allowed.size(), CsvFile::npos);
     for (std::size_t k = 0; k < c.allowed.size(); ++k) {
@@ -231,7 +242,9 @@ private:
       f.error(id, "missing-field", "this row has no pupil id: every pupil needs an 'id', unique across the caseload");
       return std::nullopt;
     }
-    Pupil pupil = new_pupil(vocabulary_, std::string(id.text));
+    Pupil pupil;
+    pupil.attributes = columns.blank.attributes;  // new_pupil's defaults, worked out once
+    pupil.attributes[0] = std::string(id.text);
     pupil.origin = {f.id(), id.offset, id.offset + id.text.size()};
     for (std::size_t c = 0; c < columns.allowed.size(); ++c) {
       const CsvCell* cell = f.cell(c);
@@ -461,30 +474,49 @@ private:
     const std::string_view text = cell.text;
     bool ok = true;
     std::size_t i = 0;
+    std::string key_buffer;  // an item's key and value after unescaping, when it has a '\\'
+    std::string value_buffer;
     while (i <= text.size()) {
-      // One item: key up to an unescaped '=', value up to an unescaped ';'.
-      std::string key;
-      std::string value;
+      // One item: key up to an unescaped '=', value up to an unescaped ';'. Almost no item has an
+      // escape: those are read as views of the cell, the others a character at a time.
+      std::string_view key;
+      std::string_view value;
       std::size_t key_at = i;
       std::size_t value_at = std::string_view::npos;
       bool bad_escape = false;
-      for (; i < text.size() && text[i] != ';'; ++i) {
-        char c = text[i];
-        if (c == '\\') {
-          if (i + 1 < text.size() && (text[i + 1] == ';' || text[i + 1] == '=' || text[i + 1] == '\\')) {
-            c = text[++i];
-          } else {
-            f.error(f.offset_in(cell, i), 1, "invalid-escape",
-                    "'\\' in 'fields' must be followed by ';', '=' or '\\' (write \\\\ for a backslash)");
-            bad_escape = true;
-            ok = false;
+      const std::size_t stop = std::min(text.find_first_of(";\\", i), text.size());
+      if (stop == text.size() || text[stop] == ';') {
+        const std::string_view item = text.substr(i, stop - i);
+        const std::size_t equals = item.find('=');
+        key = item.substr(0, equals);
+        if (equals != std::string_view::npos) {
+          value_at = i + equals + 1;
+          value = item.substr(equals + 1);
+        }
+        i = stop;
+      } else {
+        key_buffer.clear();
+        value_buffer.clear();
+        for (; i < text.size() && text[i] != ';'; ++i) {
+          char c = text[i];
+          if (c == '\\') {
+            if (i + 1 < text.size() && (text[i + 1] == ';' || text[i + 1] == '=' || text[i + 1] == '\\')) {
+              c = text[++i];
+            } else {
+              f.error(f.offset_in(cell, i), 1, "invalid-escape",
+                      "'\\' in 'fields' must be followed by ';', '=' or '\\' (write \\\\ for a backslash)");
+              bad_escape = true;
+              ok = false;
+              continue;
+            }
+          } else if (c == '=' && value_at == std::string_view::npos) {
+            value_at = i + 1;
             continue;
           }
-        } else if (c == '=' && value_at == std::string_view::npos) {
-          value_at = i + 1;
-          continue;
+          (value_at == std::string_view::npos ? key_buffer : value_buffer) += c;
         }
-        (value_at == std::string_view::npos ? key : value) += c;
+        key = key_buffer;
+        value = value_buffer;
       }
       ++i;  // past ';'
       if (bad_escape) continue;
@@ -499,7 +531,7 @@ private:
       const std::size_t index = field == nullptr ? 0 : static_cast<std::size_t>(field - spec.fields.data());
       if (field == nullptr || field->builtin) {
         std::string message = field != nullptr ? "'" + field->name + "' has its own column: move it out of 'fields'"
-                                               : unknown_field_message(spec, key);
+                                               : unknown_field_message(spec, std::string(key));
         f.error(f.offset_in(cell, key_at), key.size(), "unknown-field", message);
         ok = false;
         continue;
