@@ -1,6 +1,9 @@
 // Store::import_caseload: one import is one transaction; a pupil whose encoded data did not change
 // keeps its version, others get a new version that replaces the old (docs/store.md).
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <future>
 
 #include "chain.hpp"
@@ -25,23 +28,43 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
                                                     const ImportProvenance& provenance, dsl::Diagnostics& diagnostics) {
   return detail::guarded(*state_, diagnostics, "store the import in", true, [&]() -> std::optional<ImportSummary> {
     Connection& c = *state_->connection;
-    // Encoding needs no lock: do it before taking the write lock, so others wait less.
-    // Encoding and hashing are most of an import's work and each pupil's is independent: both cores.
-    std::vector<detail::StoredPupil> encoded(caseload.pupils.size());
-    std::vector<Digest> digests(caseload.pupils.size());
+    // Encoding and hashing a pupil needs no database: a second thread encodes ahead, in id order, while
+    // this one inserts (docs/performance.md). Each block of pupils is published through `ready`.
+    const std::size_t n = caseload.pupils.size();
+    std::vector<detail::StoredPupil> encoded(n);
+    std::vector<Digest> digests(n);
     const detail::PupilEncoder encoder(vocabulary);
-    const auto encode = [&](std::size_t from, std::size_t to) {
-      for (std::size_t i = from; i < to; ++i) {
-        encoded[i] = encoder.encode(caseload.pupils[i]);
-        digests[i] = detail::pupil_digest(encoded[i]);
+    constexpr std::size_t failed = SIZE_MAX;
+    std::atomic<std::size_t> ready{0};
+    std::atomic<bool> abandoned{false};
+    std::future<void> encoding = std::async(std::launch::async, [&] {
+      try {
+        for (std::size_t i = 0; i < n && !abandoned.load(std::memory_order_relaxed);) {
+          for (const std::size_t end = std::min(n, i + 256); i < end; ++i) {
+            encoded[i] = encoder.encode(caseload.pupils[i]);
+            digests[i] = detail::pupil_digest(encoded[i]);
+          }
+          ready.store(i, std::memory_order_release);
+          ready.notify_one();
+        }
+      } catch (...) {
+        ready.store(failed, std::memory_order_release);
+        ready.notify_one();
+        throw;
+      }
+    });
+    // Stops the encoder if this thread leaves early; declared after it, so it runs first.
+    struct Abandon {
+      std::atomic<bool>& flag;
+      ~Abandon() { flag = true; }
+    } abandon{abandoned};
+    const auto wait_for = [&](std::size_t i) {  // until pupil i is encoded; rethrows the encoder's error
+      for (std::size_t r = ready.load(std::memory_order_acquire); r <= i || r == failed;
+           r = ready.load(std::memory_order_acquire)) {
+        if (r == failed) encoding.get();
+        ready.wait(r, std::memory_order_acquire);
       }
     };
-    const std::size_t half = caseload.pupils.size() / 2;
-    {
-      auto second = std::async(std::launch::async, encode, half, caseload.pupils.size());
-      encode(0, half);
-      second.get();
-    }
     std::string sources = "[";
     for (std::size_t i = 0; i < provenance.sources.size(); ++i) {
       sources += i > 0 ? ",{\"path\":" : "{\"path\":";
@@ -89,6 +112,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
     detail::Sha256 versions;
     versions.frame_text("waymark-import-versions-v1");
     for (std::size_t i = 0; i < encoded.size(); ++i) {
+      wait_for(i);
       const detail::StoredPupil& p = encoded[i];
       current.bind(1, p.id);
       const bool exists = current.step();
@@ -131,6 +155,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
       summary.records += p.records.size();
       if (p.marks) summary.attendance_days += p.marks->size() / 2;
     }
+    encoding.get();
     Statement finish(c,
                      "UPDATE imports SET finished = ?, pupils = ?, added = ?, replaced = ?, unchanged = ?, records = ?, "
                      "versions_digest = ? WHERE id = ?");

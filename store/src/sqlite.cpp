@@ -11,6 +11,14 @@ namespace {
 
 std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
+// SQLite counts every allocation it makes under one process-wide lock, for sqlite3_memory_used(),
+// which waymark never asks for; an import or a run makes tens of millions. Off before SQLite's first
+// use (static initialisation, before main); sqlite3_config refuses it afterwards, harmlessly.
+const bool sqlite_allocation_counting_off = [] {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  return true;
+}();
+
 }  // namespace
 
 // --- Connection ---------------------------------------------------------------------------------

@@ -162,6 +162,24 @@ TEST(Import, IsAllOrNothingWhenTheDiskFills) {
   EXPECT_TRUE(verify(*store).intact());
 }
 
+// Pupils are encoded on a second thread while earlier ones are inserted: a pupil that cannot be
+// encoded, far down the roll, stops the import with its message, and nothing is stored.
+TEST(Import, APupilThatCannotBeStoredPartWayStopsTheImportAndStoresNothing) {
+  TempDir dir;
+  const std::string db = dir.file("la.db");
+  auto store = open(db);
+  engine::Caseload big = generated(2000);
+  big.pupils[1500].name = std::string("Al\xC3\x28x", 5);  // not UTF-8 (a case loader would refuse it)
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->import_caseload(big, england_pack().vocabulary(), provenance(england_pack()), d).has_value());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.all().front().code, "invalid-text") << text(d);
+  EXPECT_EQ(d.all().front().message.find("Al"), std::string::npos);  // never the name itself
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), 0);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM imports"), 0);
+  EXPECT_TRUE(verify(*store).intact());
+}
+
 TEST(Import, LoadsOnlyThePupilsAskedFor) {
   TempDir dir;
   auto store = open(dir.file("school.db"));
