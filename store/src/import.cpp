@@ -65,17 +65,25 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
         ready.wait(r, std::memory_order_acquire);
       }
     };
-    std::string sources = "[";
-    for (std::size_t i = 0; i < provenance.sources.size(); ++i) {
-      sources += i > 0 ? ",{\"path\":" : "{\"path\":";
-      if (!detail::put_json_string(sources, provenance.sources[i].path)) {
+    // The files' digests (a roll's attendance export is hundreds of MB) are taken on a helper thread
+    // while pupils are inserted; the import's row gets them with its totals at the end.
+    for (const ImportSource& source : provenance.sources) {
+      std::string unused;
+      if (!detail::put_json_string(unused, source.path)) {
         throw SqlError("invalid-text", "a file name is not valid UTF-8: rename it");
       }
-      sources += ",\"sha256\":";
-      detail::put_json_string(sources, provenance.sources[i].digest);
-      sources += "}";
     }
-    sources += "]";
+    std::future<std::string> sources = std::async(std::launch::async, [&provenance] {
+      std::string json = "[";
+      for (const ImportSource& source : provenance.sources) {
+        json += json.size() > 1 ? ",{\"path\":" : "{\"path\":";
+        detail::put_json_string(json, source.path);
+        json += ",\"sha256\":";
+        detail::put_json_string(json, source.content ? content_digest(*source.content) : source.digest);
+        json += "}";
+      }
+      return json + "]";
+    });
 
     Transaction transaction(c, Transaction::Kind::immediate);
     ChainWriter chain(c);
@@ -88,7 +96,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
         .bind(3, provenance.pack.name)
         .bind(4, provenance.pack.version)
         .bind(5, provenance.pack.digest)
-        .bind(6, sources)
+        .bind(6, std::string_view("[]"))  // the files and their digests: set once the digests are taken
         .bind(7, detail::attendance_codes_json(vocabulary))
         .bind(8, Bytes());
     insert_import.run();
@@ -158,7 +166,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
     encoding.get();
     Statement finish(c,
                      "UPDATE imports SET finished = ?, pupils = ?, added = ?, replaced = ?, unchanged = ?, records = ?, "
-                     "versions_digest = ? WHERE id = ?");
+                     "versions_digest = ?, sources = ? WHERE id = ?");
     finish.bind(1, now_utc())
         .bind(2, static_cast<std::int64_t>(summary.pupils))
         .bind(3, static_cast<std::int64_t>(summary.added))
@@ -166,7 +174,8 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
         .bind(5, static_cast<std::int64_t>(summary.unchanged))
         .bind(6, static_cast<std::int64_t>(summary.records))
         .bind(7, detail::to_bytes(versions.finish()))
-        .bind(8, import_id);
+        .bind(8, sources.get())
+        .bind(9, import_id);
     finish.run();
     chain.append("imports", import_id);
     chain.finish();

@@ -180,6 +180,25 @@ TEST(Import, APupilThatCannotBeStoredPartWayStopsTheImportAndStoresNothing) {
   EXPECT_TRUE(verify(*store).intact());
 }
 
+// The files' digests are taken while pupils are stored: the import's row holds each file's SHA-256
+// (of "abc": the FIPS 180-2 test vector), and a source that is no file keeps the digest it was given.
+TEST(Import, RecordsTheDigestOfEachFileItRead) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  auto store = open(db);
+  ImportProvenance given = provenance(example_pack());
+  const std::string bytes = "abc";
+  given.sources.push_back({"cases/pupils.csv", "", std::string_view(bytes)});
+  given.sources.push_back({"waymark gen --pupils 2", ""});
+  dsl::Diagnostics d;
+  ASSERT_TRUE(store->import_caseload(example_cases(), example_pack().vocabulary(), given, d).has_value()) << text(d);
+  EXPECT_EQ(sql_text(db, "SELECT sources FROM imports"),
+            "[{\"path\":\"cases/pupils.csv\",\"sha256\":"
+            "\"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"},"
+            "{\"path\":\"waymark gen --pupils 2\",\"sha256\":\"\"}]");
+  EXPECT_TRUE(verify(*store).intact());
+}
+
 TEST(Import, LoadsOnlyThePupilsAskedFor) {
   TempDir dir;
   auto store = open(dir.file("school.db"));

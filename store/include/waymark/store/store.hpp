@@ -43,7 +43,10 @@ int schema_version();
 /// A file read by an import, with the SHA-256 of its bytes.
 struct ImportSource {
   std::string path;
-  std::string digest;  // `sha256:...`
+  std::string digest;  // `sha256:...` (or "" for a source that is no file)
+  /// The file's bytes, to be hashed while the import stores pupils (then `digest` is set from them);
+  /// they must outlive the import.
+  std::optional<std::string_view> content = std::nullopt;
 };
 
 /// What an import is told about itself, for the audit trail.
