@@ -97,13 +97,20 @@ int run_diff(const DiffOptions& options) {
   std::unique_ptr<engine::PreparedPack> old_pack = engine::prepare_pack({options.packs[0]}, sources, diagnostics);
   std::unique_ptr<engine::PreparedPack> new_pack = old_pack ? engine::prepare_pack({options.packs[1]}, sources, diagnostics) : nullptr;
   if (!old_pack || !new_pack) return fail(exit_input);
-  // Each version reads the cases in its own vocabulary (a new version may add fields).
-  std::optional<engine::Caseload> old_cases = load_cases(options.cases, old_pack->pack.vocabulary, sources, diagnostics);
-  std::optional<engine::Caseload> new_cases = old_cases ? load_cases(options.cases, new_pack->pack.vocabulary, sources, diagnostics)
-                                                        : std::nullopt;
+  // Each version reads the cases in its own vocabulary (a new version may add fields). A roll's
+  // attendance export is read a block at a time each time, not held twice (diff writes only to
+  // standard output, so no output path needs checking against it).
+  std::vector<std::string> streamed;
+  std::optional<engine::Caseload> old_cases =
+      load_cases(options.cases, old_pack->pack.vocabulary, sources, diagnostics, &streamed);
+  std::optional<engine::Caseload> new_cases =
+      old_cases ? load_cases(options.cases, new_pack->pack.vocabulary, sources, diagnostics, &streamed) : std::nullopt;
   if (!old_cases || !new_cases) return fail(exit_input);
   engine::EvaluateOptions evaluate;
   evaluate.as_of = *as_of;
+  // The impact compares which pupils each rule flags; the few pupils shown in detail are explained
+  // again one by one (explain_rule), so no flag needs its explanation here.
+  evaluate.explanations = false;
   const auto before = engine::evaluate(*old_pack->compiled, *old_cases, evaluate, diagnostics);
   const auto after = before ? engine::evaluate(*new_pack->compiled, *new_cases, evaluate, diagnostics) : std::nullopt;
   if (!before || !after) return fail(exit_input);
