@@ -138,6 +138,15 @@ TEST(Import, ReimportingAChangedPupilKeepsThePreviousVersion) {
   EXPECT_TRUE(verify(*store).intact()) << problems(verify(*store));
 }
 
+// What a failed import leaves: the database as it was (its pupils, and its imports each with its one
+// chain entry), and the chain intact.
+void expect_as_before(Store& store, const std::string& db, std::int64_t pupils, std::int64_t imports) {
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), pupils);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM imports"), imports);
+  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM chain"), imports);
+  EXPECT_TRUE(verify(store).intact());
+}
+
 TEST(Import, IsAllOrNothingWhenTheDiskFills) {
   TempDir dir;
   const std::string db = dir.file("school.db");
@@ -156,10 +165,7 @@ TEST(Import, IsAllOrNothingWhenTheDiskFills) {
   EXPECT_NE(d.all().front().message.find(db), std::string::npos);
   ASSERT_FALSE(d.all().front().notes.empty());
   EXPECT_NE(d.all().front().notes.front().find("nothing from this command was stored"), std::string::npos);
-  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), 2);
-  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM imports"), 1);
-  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM chain"), 1);
-  EXPECT_TRUE(verify(*store).intact());
+  expect_as_before(*store, db, 2, 1);
 }
 
 // Pupils are encoded on a second thread while earlier ones are inserted: a pupil that cannot be
@@ -175,9 +181,7 @@ TEST(Import, APupilThatCannotBeStoredPartWayStopsTheImportAndStoresNothing) {
   ASSERT_TRUE(d.has_errors());
   EXPECT_EQ(d.all().front().code, "invalid-text") << text(d);
   EXPECT_EQ(d.all().front().message.find("Al"), std::string::npos);  // never the name itself
-  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), 0);
-  EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM imports"), 0);
-  EXPECT_TRUE(verify(*store).intact());
+  expect_as_before(*store, db, 0, 0);
 }
 
 // The files' digests are taken while pupils are stored: the import's row holds each file's SHA-256
