@@ -67,7 +67,7 @@ void generate(const fs::path& dir, std::size_t pupils) {
   for (std::size_t i = 0; i < 65; ++i) days.push_back(calendar->school_days()[i].iso());
   const char* marks[] = {"/", "\\", "N", "I", "L", "M"};
   for (std::size_t i = 0; i < pupils; ++i) {
-    char id[16];
+    char id[24];  // room for any size_t, so the compiler can see nothing is cut off
     std::snprintf(id, sizeof id, "P-%06zu", i);
     const int year = 2010 + static_cast<int>(i % 8);
     p << id << ',' << upn(i) << ',' << year << "-0" << 1 + i % 9 << "-1" << i % 9 << ",,Oakfield Academy,"
