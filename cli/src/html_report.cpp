@@ -177,6 +177,8 @@ public:
              const ReportOptions& options)
       : header_(header), calendar_(calendar), vocabulary_(vocabulary), options_(options), shown_(spool_) {}
 
+  bool explains() const override { return true; }  // folded beneath each flag
+
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
            dsl::Diagnostics& diagnostics) override {
     const SectionContext context{header_.as_of, header_.pack, calendar_, vocabulary_, options_};

@@ -50,6 +50,8 @@ class JsonReport : public RunReport {
 public:
   JsonReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options), parts_(spool_) {}
 
+  bool explains() const override { return options_.explain; }
+
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
            dsl::Diagnostics& diagnostics) override {
     for (const engine::PupilResult& p : results) {
@@ -114,6 +116,8 @@ public:
               cell(header.pack.version, terminal) + "\r\n"),
         rows_(spool_) {}
 
+  bool explains() const override { return false; }
+
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>&,
            dsl::Diagnostics& diagnostics) override {
     std::ostream& out = rows_.out();
@@ -175,6 +179,8 @@ std::string upper(const char* s) {
 class TextReport : public RunReport {
 public:
   TextReport(const RunHeader& header, const ReportOptions& options) : header_(header), options_(options), shown_(spool_) {}
+
+  bool explains() const override { return false; }
 
   bool add(const std::vector<engine::PupilResult>& results, const std::vector<engine::Pupil>& pupils,
            dsl::Diagnostics& diagnostics) override {

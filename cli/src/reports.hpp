@@ -44,6 +44,8 @@ public:
                    dsl::Diagnostics& diagnostics) = 0;
   /// The whole report.
   virtual bool write(std::ostream& out, dsl::Diagnostics& diagnostics) = 0;
+  /// Whether it prints flags' explanations (the evaluation builds them only then).
+  virtual bool explains() const = 0;
 
 protected:
   Spool spool_;

@@ -187,9 +187,6 @@ int run_run(const RunOptions& options) {
 
   engine::EvaluateOptions evaluate;
   evaluate.as_of = *as_of;
-  // Explanations are stored with a run and shown by HTML and by JSON with --explain; the CSV and
-  // text reports print none.
-  evaluate.explanations = db != nullptr || options.format == "html" || (options.format == "json" && options.explain);
   if (progress.active()) {
     evaluate.progress = [&progress](std::size_t done, std::size_t all) {
       if (done % 8192 < 256 || done == all) {
@@ -212,6 +209,9 @@ int run_run(const RunOptions& options) {
                              spool_directory(options.out), diagnostics);
     if (!report) return fail();
   }
+  // Explanations are built for what keeps or shows them: a stored run, `--out-dir`'s HTML, a report
+  // that prints them.
+  evaluate.explanations = db != nullptr || !report || report->explains();
   std::size_t evaluated = 0;
   const SliceDone after_slice = [&](std::vector<engine::PupilResult>& pupils, const std::vector<engine::Pupil>& part) {
     evaluated += pupils.size();

@@ -92,7 +92,6 @@ private:
   std::vector<Slot> slots_;
 };
 
-
 // The day of each distinct date text of an attendance file, judged by parse_date the first time it is
 // met: a roll's rows repeat a year's few hundred dates millions of times. Keyed by the ten bytes
 // themselves, so a text is only ever taken for a date parse_date accepted.
@@ -743,16 +742,11 @@ private:
     return true;
   }
 
-  // The start of the first line, at or after the middle of [from, end), whose pupil differs from the
-  // line before it; nothing when there is none or a pupil id is quoted.
-  static std::optional<std::size_t> split_point(std::string_view text, std::size_t from) {
-    std::size_t at = text.find('\n', from + (text.size() - from) / 2);
-    if (at == std::string_view::npos) return std::nullopt;
-    ++at;
+  // The start of the first line from `at` on whose pupil differs from that of the line starting at
+  // `before` (the one before `at`); nothing when there is none or a pupil id is quoted.
+  static std::optional<std::size_t> next_pupils_line(std::string_view text, std::size_t before, std::size_t at) {
     const auto first_cell = [&](std::size_t line) { return text.substr(line, text.find_first_of(",\n", line) - line); };
-    std::size_t line_before = text.rfind('\n', at - 2);
-    line_before = line_before == std::string_view::npos ? from : line_before + 1;
-    std::string_view previous = first_cell(line_before);
+    const std::string_view previous = first_cell(before);
     while (at < text.size()) {
       const std::string_view id = first_cell(at);
       if (id.find('"') != std::string_view::npos || previous.find('"') != std::string_view::npos) return std::nullopt;
@@ -762,6 +756,16 @@ private:
       at = nl + 1;
     }
     return std::nullopt;
+  }
+
+  // The start of the first line, at or after the middle of [from, end), whose pupil differs from the
+  // line before it; nothing when there is none or a pupil id is quoted.
+  static std::optional<std::size_t> split_point(std::string_view text, std::size_t from) {
+    std::size_t at = text.find('\n', from + (text.size() - from) / 2);
+    if (at == std::string_view::npos) return std::nullopt;
+    ++at;
+    const std::size_t line_before = text.rfind('\n', at - 2);
+    return next_pupils_line(text, line_before == std::string_view::npos ? from : line_before + 1, at);
   }
 
   bool read_attendance_in_two(CsvFile& f, const std::array<std::size_t, 4>& column) {
@@ -826,32 +830,21 @@ private:
     return reading.get() && ok;
   }
 
-  // split_point for a file that is not in memory: found in a window read from the middle of [from,
-  // size); nothing when the window holds no change of pupil (one part then reads it all).
+  // split_point for a file that is not in memory: found in a block read from the middle of [from,
+  // size); nothing when the block holds no change of pupil (one part then reads it all).
   static std::optional<std::size_t> streamed_split_point(int fd, std::size_t from, std::size_t size) {
     if (size - from < (std::size_t{1} << 20) || std::thread::hardware_concurrency() < 2) return std::nullopt;
     const std::size_t window_at = from + (size - from) / 2;
-    std::string window(std::min<std::size_t>(std::size_t{1} << 20, size - window_at), '\0');
-    std::size_t filled = 0;
-    while (filled < window.size()) {
-      const ssize_t n = ::pread(fd, window.data() + filled, window.size() - filled, static_cast<off_t>(window_at + filled));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      filled += static_cast<std::size_t>(n);
-    }
-    // Whole lines only: from the first line start in the window to its last line end.
-    const std::size_t first = window.find('\n');
-    const std::size_t last = window.rfind('\n');
-    if (first == std::string::npos || first == last) return std::nullopt;
-    const std::string_view lines = std::string_view(window).substr(first + 1, last - first);
-    const auto first_cell = [&](std::size_t line) { return lines.substr(line, lines.find_first_of(",\n", line) - line); };
-    std::string_view previous = first_cell(0);
-    for (std::size_t at = lines.find('\n') + 1; at < lines.size(); at = lines.find('\n', at) + 1) {
-      const std::string_view id = first_cell(at);
-      if (id.find('"') != std::string_view::npos || previous.find('"') != std::string_view::npos) return std::nullopt;
-      if (id != previous) return window_at + first + 1 + at;
-    }
-    return std::nullopt;
+    LineBlocks window(fd, window_at, size);  // its first block: about 1 MiB, ending at a line end
+    std::string_view block;
+    if (!window.next(block)) return std::nullopt;
+    // Whole lines only: from the first line start in the block.
+    const std::size_t first = block.find('\n');
+    if (first == std::string_view::npos) return std::nullopt;
+    const std::string_view lines = block.substr(first + 1);
+    const std::optional<std::size_t> at = next_pupils_line(lines, 0, lines.find('\n') + 1);
+    if (!at) return std::nullopt;
+    return window_at + first + 1 + *at;
   }
 
   // What putting one day's marks into a pupil's span found.

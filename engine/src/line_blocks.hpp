@@ -11,8 +11,9 @@ namespace waymark::engine::detail {
 
 class LineBlocks {
 public:
-  /// The bytes [from, to) of the open file `fd` (not owned), `from` a line start and `to` a line start
-  /// or the end of the file, in blocks of about `block_bytes`.
+  /// The bytes [from, to) of the open file `fd` (not owned), in blocks of about `block_bytes`. `to` is
+  /// a line start or the end of the file; `from` is a line start too, unless the caller wants a first
+  /// block that begins part-way through a line (to look for a line start).
   LineBlocks(int fd, std::size_t from, std::size_t to, std::size_t block_bytes = std::size_t{1} << 20);
 
   /// The next block: whole lines, each ending in '\n' except perhaps the last line of the range. False

@@ -86,10 +86,12 @@ void describe_operand(Context& ctx, const Expression& e, const Value& v) {
   // Measures and aggregates describe themselves, with their counts.
   if (dynamic_cast<const MeasureValue*>(&e) != nullptr || dynamic_cast<const AggregateValue*>(&e) != nullptr) return;
   if (v.kind == Value::Kind::age) {
-    ctx.fact(e.text + " is " + days_text(dsl::days_between(v.date, ctx.today)) + " (since " + v.date.iso() + ")");
+    ctx.fact([&] {
+      return e.text + " is " + days_text(dsl::days_between(v.date, ctx.today)) + " (since " + v.date.iso() + ")";
+    });
     return;
   }
-  ctx.fact(e.text + " is " + value_text(v, ctx.today));
+  ctx.fact([&] { return e.text + " is " + value_text(v, ctx.today); });
 }
 
 }  // namespace
@@ -192,7 +194,7 @@ Value AggregateValue::eval(Context& ctx) const {
     std::string detail = list.empty() ? std::string("no records") : list;
     const std::string about = over.about_text(ctx);  // " about S-2 (2025-10-06)" with `about`
     if (!about.empty()) detail = about.substr(1) + ": " + detail;
-    ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + detail + ")");
+    ctx.fact([&] { return text + " is " + value_text(result, ctx.today) + " (" + detail + ")"; });
   }
   return result;
 }
@@ -215,8 +217,10 @@ Value MeasureValue::by_code(Context& ctx, Date from, Date to) const {
   if (kind == dsl::MeasureKind::possible_sessions || kind == dsl::MeasureKind::unauthorised_sessions) {
     const AttendanceCounts counts = this->counts(ctx, from, to);
     const std::int64_t n = kind == dsl::MeasureKind::possible_sessions ? counts.possible : counts.unauthorised;
-    if (ctx.explaining()) ctx.fact(text + " is " + std::to_string(n) + " (" + std::to_string(counts.possible) + " possible sessions, " +
-             std::to_string(counts.unauthorised) + " unauthorised)");
+    ctx.fact([&] {
+      return text + " is " + std::to_string(n) + " (" + std::to_string(counts.possible) + " possible sessions, " +
+             std::to_string(counts.unauthorised) + " unauthorised)";
+    });
     return Value::of_number(n);
   }
   const CodedSessions coded = count_coded(marks, codes, from, to, ctx.today);
@@ -227,11 +231,11 @@ Value MeasureValue::by_code(Context& ctx, Date from, Date to) const {
     case dsl::MeasureKind::first_day_coded: result = coded.first ? Value::of_date(*coded.first) : Value::none(); break;
     default: result = coded.last ? Value::of_date(*coded.last) : Value::none(); break;
   }
-  if (ctx.explaining()) {
-    ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + std::to_string(coded.sessions) +
-             (coded.sessions == 1 ? " session" : " sessions") +
-             (coded.first ? ", " + coded.first->iso() + " to " + coded.last->iso() : std::string()) + ")");
-  }
+  ctx.fact([&] {
+    return text + " is " + value_text(result, ctx.today) + " (" + std::to_string(coded.sessions) +
+           (coded.sessions == 1 ? " session" : " sessions") +
+           (coded.first ? ", " + coded.first->iso() + " to " + coded.last->iso() : std::string()) + ")";
+  });
   return result;
 }
 
@@ -240,14 +244,14 @@ Value MeasureValue::eval(Context& ctx) const {
   if (kind == dsl::MeasureKind::absence_streak || kind == dsl::MeasureKind::unauthorised_absence_streak) {
     const std::int64_t streak = absence_streak(marks, *ctx.codes, *ctx.calendar, ctx.today,
                                                kind == dsl::MeasureKind::unauthorised_absence_streak);
-    if (ctx.explaining()) ctx.fact(text + " is " + std::to_string(streak) + (streak == 1 ? " school day" : " school days"));
+    ctx.fact([&] { return text + " is " + std::to_string(streak) + (streak == 1 ? " school day" : " school days"); });
     return Value::of_number(streak);
   }
   DateRange range;
   if (window) {
     const std::optional<DateRange> r = window->resolve(ctx);
     if (!r) {
-      if (ctx.explaining()) ctx.fact(text + " is none (the window selects no days)");
+      ctx.fact([&] { return text + " is none (the window selects no days)"; });
       return Value::none();
     }
     range = *r;
@@ -255,7 +259,7 @@ Value MeasureValue::eval(Context& ctx) const {
     range = {ctx.academic_year.from, ctx.academic_year.to};
   }
   if (marks.empty()) {
-    if (ctx.explaining()) ctx.fact(text + " is none (no attendance marks recorded)");
+    ctx.fact([&] { return text + " is none (no attendance marks recorded)"; });
     return Value::none();
   }
   const Date from = range.from ? std::max(*range.from, marks.first) : marks.first;
@@ -263,7 +267,7 @@ Value MeasureValue::eval(Context& ctx) const {
   if (kind >= dsl::MeasureKind::sessions_coded) {
     // Version 2's counts by code: none when no recorded day of the window has come (no data, not zero).
     if (from > std::min(to, ctx.today)) {
-      if (ctx.explaining()) ctx.fact(text + " is none (no attendance marks recorded in the window)");
+      ctx.fact([&] { return text + " is none (no attendance marks recorded in the window)"; });
       return Value::none();
     }
     return by_code(ctx, from, to);
@@ -280,11 +284,11 @@ Value MeasureValue::eval(Context& ctx) const {
   const Value result = !value ? Value::none()
                        : kind == dsl::MeasureKind::sessions_missed ? Value::of_number(*value)
                                                                    : Value::of_percent(*value);
-  if (ctx.explaining()) {
-    ctx.fact(text + " is " + value_text(result, ctx.today) + " (" + std::to_string(counts.possible) +
-             " possible sessions, " + std::to_string(counts.attended) + " attended, " + std::to_string(counts.absent) +
-             " missed, " + std::to_string(counts.unauthorised) + " unauthorised)");
-  }
+  ctx.fact([&] {
+    return text + " is " + value_text(result, ctx.today) + " (" + std::to_string(counts.possible) +
+           " possible sessions, " + std::to_string(counts.attended) + " attended, " + std::to_string(counts.absent) +
+           " missed, " + std::to_string(counts.unauthorised) + " unauthorised)";
+  });
   return result;
 }
 
@@ -513,7 +517,7 @@ Truth IsCondition::evaluate(Context& ctx) const {
       // Active: no end on or before today; an end after the as-of date is not known yet (§5).
       const std::optional<Date> end = v.item.record->end();
       const bool active = !end || *end > ctx.today;
-      if (ctx.explaining()) ctx.fact(v.item.record->id() + (active ? " has not ended" : " ended " + end->iso()));
+      ctx.fact([&] { return v.item.record->id() + (active ? " has not ended" : " ended " + end->iso()); });
       return Truth::of(active != negated);
     }
     case Test::about: {
@@ -526,10 +530,10 @@ Truth IsCondition::evaluate(Context& ctx) const {
       }
       const auto* linked = std::get_if<std::string>(&v.item.record->fields[static_cast<std::size_t>(about_field)]);
       const bool is = linked != nullptr && *linked == x.item.record->id();
-      if (ctx.explaining()) {
-        ctx.fact(v.item.record->id() + (linked != nullptr ? " is about " + *linked : std::string(" is about no record")) +
-                 (is ? "" : ", not " + x.item.record->id()));
-      }
+      ctx.fact([&] {
+        return v.item.record->id() + (linked != nullptr ? " is about " + *linked : std::string(" is about no record")) +
+               (is ? "" : ", not " + x.item.record->id());
+      });
       return Truth::of(is != negated);
     }
     case Test::value:
@@ -551,14 +555,14 @@ Truth AgeCondition::evaluate(Context& ctx) const {
   const std::optional<Date> x = as_date(s);
   const std::optional<dsl::Duration> d = as_duration(duration->eval(ctx));
   if (!x || !d) {
-    if (ctx.explaining()) ctx.fact(subject->text + " is none");
+    ctx.fact([&] { return subject->text + " is none"; });
     return Truth::of(false);
   }
-  if (ctx.explaining()) {
+  ctx.fact([&] {
     const std::string what = s.kind == Value::Kind::item ? describe_item(s.item) : x->iso();
-    ctx.fact(subject->text + " is " + what + ", " + days_text(dsl::days_between(*x, ctx.today)) + " before " +
-             ctx.today.iso());
-  }
+    return subject->text + " is " + what + ", " + days_text(dsl::days_between(*x, ctx.today)) + " before " +
+           ctx.today.iso();
+  });
   if (older) {
     const std::optional<Date> reached = add_duration(ctx, *x, *d, 1);
     return Truth::of(reached && *reached < ctx.today);  // X + D < today
@@ -586,7 +590,7 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
       }
     }
     if (!found.empty()) {
-      ctx.fact("found" + where + ": " + list);
+      ctx.fact([&] { return "found" + where + ": " + list; });
     } else {
       // What an auditor asks next: when was the last one, if any?
       std::optional<ItemRef> latest;
@@ -594,10 +598,12 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
         latest = item;
         return true;
       }, false);
-      ctx.fact("none found" + where +
+      ctx.fact([&] {
+        return "none found" + where +
                (latest ? "; the latest is " + describe_item(*latest) + ", " +
                              days_text(dsl::days_between(latest->anchor(), ctx.today)) + " ago"
-                       : std::string()));
+                       : std::string());
+      });
     }
   }
   if (some) return Truth::of(!found.empty());
@@ -611,27 +617,27 @@ Truth ExistsCondition::evaluate(Context& ctx) const {
   const bool term = over.window && (over.window->kind == dsl::WindowKind::this_term ||
                                     over.window->kind == dsl::WindowKind::previous_term);
   if (!bounded && !term) {
-    if (ctx.explaining()) ctx.fact("the window has a bound that is none: it selects nothing");
+    ctx.fact([&] { return "the window has a bound that is none: it selects nothing"; });
     return Truth::of(false);
   }
   if (!deadline_window) return Truth::of(true);
   // `no X within D after T`: holds only once the window has closed (language.md §5).
   const WindowSpec::Deadline w = over.window->after_window(ctx);
   if (!w.start) {
-    if (ctx.explaining()) ctx.fact("the window has not started (its start is none)");
+    ctx.fact([&] { return "the window has not started (its start is none)"; });
     return Truth::of(false);
   }
   // language.md §5: inside a `where` filter or an aggregate an open window simply does not hold
   // (it is false, never pending and never true).
   if (!w.end) {
-    if (ctx.explaining()) ctx.fact("the window runs past the loaded calendar: still open");
+    ctx.fact([&] { return "the window runs past the loaded calendar: still open"; });
     return ctx.in_filter ? Truth::of(false) : Truth::pending(std::nullopt);
   }
   if (*w.end < ctx.today) {
-    if (ctx.explaining()) ctx.fact("the window closed on " + w.end->iso());
+    ctx.fact([&] { return "the window closed on " + w.end->iso(); });
     return Truth::of(true);
   }
-  if (ctx.explaining()) ctx.fact("the window is open until " + w.end->iso());
+  ctx.fact([&] { return "the window is open until " + w.end->iso(); });
   return ctx.in_filter ? Truth::of(false) : Truth::pending(*w.end);
 }
 

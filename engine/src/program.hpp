@@ -56,10 +56,14 @@ struct Context {
   std::vector<Counted> counted;
 
   bool tracing() const { return !trace.empty(); }
-  /// Tracing for an explanation: only then is a fact's text worth building (callers test this first).
+  /// Tracing for an explanation: only then are an explanation's words worth building.
   bool explaining() const { return explain && tracing(); }
-  void fact(std::string text) {
-    if (explaining()) trace.back()->node.facts.push_back(std::move(text));
+  /// Adds a fact to the condition being explained; `words()` builds its text, and is called only when
+  /// explaining: most evaluations are not traced, and a flag no report explains is traced only for
+  /// its evidence.
+  template <typename Words>
+  void fact(Words&& words) {
+    if (explaining()) trace.back()->node.facts.emplace_back(words());
   }
   void select(const Record* r) {
     if (tracing() && r != nullptr) trace.back()->selected.push_back(r);

@@ -6,10 +6,11 @@
 #include <cstdint>
 #include <future>
 
-#include "chain.hpp"
 #include "case_codec.hpp"
+#include "chain.hpp"
 #include "json_text.hpp"
 #include "store_state.hpp"
+#include "waymark/dsl/source.hpp"
 #include "waymark/store/store.hpp"
 
 namespace waymark::store {
@@ -68,8 +69,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
     // The files' digests (a roll's attendance export is hundreds of MB) are taken on a helper thread
     // while pupils are inserted; the import's row gets them with its totals at the end.
     for (const ImportSource& source : provenance.sources) {
-      std::string unused;
-      if (!detail::put_json_string(unused, source.path)) {
+      if (dsl::invalid_utf8_at(source.path) != std::string_view::npos) {
         throw SqlError("invalid-text", "a file name is not valid UTF-8: rename it");
       }
     }

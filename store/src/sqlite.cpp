@@ -42,7 +42,7 @@ Connection::Connection(const std::string& path, const ConnectionOptions& options
     }
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
+  set_busy_timeout(busy_timeout_);
 }
 
 void Connection::set_busy_timeout(std::chrono::milliseconds timeout) {

@@ -203,6 +203,20 @@ TEST(Import, RecordsTheDigestOfEachFileItRead) {
   EXPECT_TRUE(verify(*store).intact());
 }
 
+TEST(Import, AFileNameThatIsNotUtf8IsRefusedAndNothingIsStored) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  auto store = open(db);
+  ImportProvenance given = provenance(example_pack());
+  given.sources.push_back({std::string("cases/pupils\xC3\x28.csv"), "", std::string_view("abc")});
+  dsl::Diagnostics d;
+  EXPECT_FALSE(store->import_caseload(example_cases(), example_pack().vocabulary(), given, d).has_value());
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.all().front().code, "invalid-text") << text(d);
+  EXPECT_NE(d.all().front().message.find("a file name is not valid UTF-8"), std::string::npos) << text(d);
+  expect_as_before(*store, db, 0, 0);
+}
+
 TEST(Import, LoadsOnlyThePupilsAskedFor) {
   TempDir dir;
   auto store = open(dir.file("school.db"));

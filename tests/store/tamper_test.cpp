@@ -322,14 +322,6 @@ TEST_F(Tamper, AHeadAtTheLargestNumberCannotOverflow) {
   EXPECT_NE(problems(report).find("its head records entry 9223372036854775807"), std::string::npos) << problems(report);
 }
 
-}  // namespace
-}  // namespace waymark::store
-
-namespace waymark::store {
-namespace {
-
-using namespace testing;
-
 // Verify reads the chain 2,048 entries at a time and hashes each block on another core: an edit in a
 // later block is found and named just the same, and the entries are all counted once.
 TEST(TamperInALongChain, AnEditBeyondTheFirstBlockIsNamed) {
