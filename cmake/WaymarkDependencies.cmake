@@ -10,6 +10,8 @@ find_package(Threads REQUIRED)
 # its pkg-config flags carry the matching CPPHTTPLIB_* definitions, which the class layouts depend on.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+# libzstd-dev: a stored run's flag texts, compressed against the run's dictionary (docs/store.md).
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd>=1.4)
 
 # yaml-cpp 0.7 (Debian 12) exports `yaml-cpp`; 0.8 exports `yaml-cpp::yaml-cpp`.
 if(NOT TARGET yaml-cpp::yaml-cpp)

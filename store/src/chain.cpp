@@ -45,8 +45,10 @@ Digest row_content(Sha256& h, const ChainedTable& table, std::span<const SqlView
   h.frame_text("waymark-row-v1");
   h.frame_text(table.name);
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const SqlView value = i < values.size() ? values[i] : SqlView{};
+    if (table.left_out(i, value.type == SqlView::Type::null)) continue;
     h.frame_text(table.columns[i]);
-    h.frame_view(i < values.size() ? values[i] : SqlView{});
+    h.frame_view(value);
   }
   return h.finish();
 }
@@ -61,7 +63,9 @@ RowHash hash_row(const ChainedTable& table, std::span<const SqlView> values) {
   out.content = row_content(table, values);
   out.columns.reserve(4 * table.columns.size());
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    const std::uint32_t locator = column_locator(table.columns[i], i < values.size() ? values[i] : SqlView{});
+    const SqlView value = i < values.size() ? values[i] : SqlView{};
+    if (table.left_out(i, value.type == SqlView::Type::null)) continue;
+    const std::uint32_t locator = column_locator(table.columns[i], value);
     for (int shift = 24; shift >= 0; shift -= 8) out.columns.push_back(static_cast<std::uint8_t>(locator >> shift));
   }
   return out;
@@ -103,21 +107,11 @@ Digest entry_hash(const Digest& previous, std::int64_t seq, std::string_view tab
   return entry_hash(h, previous, seq, table, row, content, columns);
 }
 
-namespace {
-
-std::string select_sql(const ChainedTable& table, std::string_view where) {
-  std::string sql = "SELECT ";
-  for (std::size_t i = 0; i < table.columns.size(); ++i) sql += (i > 0 ? ", " : "") + std::string(table.columns[i]);
-  return sql + " FROM " + std::string(table.name) + " " + std::string(where);
-}
-
-}  // namespace
-
 RowReader::RowReader(Connection& connection) : connection_(connection) {}
 
 std::optional<std::vector<SqlValue>> RowReader::values(const ChainedTable& table, std::int64_t row) {
   auto& select = selects_[table.name];
-  if (!select) select = std::make_unique<Statement>(connection_, select_sql(table, "WHERE id = ?"));
+  if (!select) select = std::make_unique<Statement>(connection_, select_chained(connection_, table, "WHERE id = ?"));
   select->bind(1, row);
   std::optional<std::vector<SqlValue>> out;
   if (select->step()) {
@@ -130,7 +124,7 @@ std::optional<std::vector<SqlValue>> RowReader::values(const ChainedTable& table
 }
 
 RowCursor::RowCursor(Connection& connection, const ChainedTable& table)
-    : select_(connection, select_sql(table, "WHERE id >= ? ORDER BY id")) {}
+    : select_(connection, select_chained(connection, table, "WHERE id >= ? ORDER BY id")) {}
 
 bool RowCursor::step() {
   on_row_ = select_.step();

@@ -14,31 +14,42 @@ using detail::SqlValue;
 using detail::Statement;
 using detail::Transaction;
 using detail::damaged;
-using detail::flag_columns;
-using detail::read_flag;
+using detail::FlagReader;
 using detail::quoted;
 using detail::warn_if_broken;
 
 namespace detail {
 
-bool read_flag(Statement& s, engine::Flag& f) {
+FlagReader::FlagReader(Connection& connection)
+    : unpacker_(connection), packed_column_(schema_version(connection) >= 4) {}
+
+std::string FlagReader::select(std::string_view where) const {
+  return std::string("SELECT id, run_id, pupil_id, position, rule, title, category, severity, tier, evidence, actions, "
+                     "notify, cite, explanation, ") +
+         (packed_column_ ? "packed" : "NULL") + ", bound_item FROM flags " + std::string(where);
+}
+
+bool FlagReader::read(const Statement& s, engine::Flag& f) {
   f.rule = s.text(4);
   f.title = s.text(5);
   f.category = s.text(6);
   const auto severity = detail::parse_severity(s.text(7));
   f.tier = s.optional_integer(8);
   auto evidence = detail::parse_strings(s.text(9));
+  if (severity) f.severity = *severity;
+  if (evidence) f.evidence = std::move(*evidence);
+  if (!s.is_null(14)) {
+    const auto texts = unpacker_.unpack(s.integer(1), s.view(14).bytes);
+    return severity && evidence && texts && read_flag_texts(*texts, f);
+  }
   auto actions = detail::parse_strings(s.text(10));
   auto notify = detail::parse_strings(s.text(11));
   f.cite = s.text(12);
   auto explanation = detail::parse_explanation(s.text(13));
-  if (!severity || !evidence || !actions || !notify || !explanation) return false;
-  f.severity = *severity;
-  f.evidence = std::move(*evidence);
-  f.actions = std::move(*actions);
-  f.notify = std::move(*notify);
-  f.explanation = std::move(*explanation);
-  return true;
+  if (actions) f.actions = std::move(*actions);
+  if (notify) f.notify = std::move(*notify);
+  if (explanation) f.explanation = std::move(*explanation);
+  return severity && evidence && actions && notify && explanation;
 }
 
 }  // namespace detail
@@ -49,7 +60,8 @@ std::optional<StoredFlag> Store::load_flag(std::int64_t flag, dsl::Diagnostics& 
   return detail::guarded(*state_, diagnostics, "read a flag from", false, [&]() -> std::optional<StoredFlag> {
     Connection& c = *state_->connection;
     Transaction snapshot(c, Transaction::Kind::read);
-    Statement s(c, std::string("SELECT ") + flag_columns + " FROM flags WHERE id = ?");
+    FlagReader reader(c);
+    Statement s(c, reader.select("WHERE id = ?"));
     s.bind(1, flag);
     if (!s.step()) {
       diagnostics.error({}, "unknown-flag", "no flag " + std::to_string(flag) + " in " + quoted(c.path()) +
@@ -60,7 +72,7 @@ std::optional<StoredFlag> Store::load_flag(std::int64_t flag, dsl::Diagnostics& 
     StoredFlag out;
     out.id = flag;
     out.pupil = s.text(2);
-    if (!read_flag(s, out.flag)) damaged(c.path(), "flag " + std::to_string(flag));
+    if (!reader.read(s, out.flag)) damaged(c.path(), "flag " + std::to_string(flag));
     auto header = load_run_header(c, s.integer(1));
     if (!header) damaged(c.path(), "the run of flag " + std::to_string(flag));
     out.run = *header;

@@ -82,25 +82,16 @@ std::optional<PupilHistory> Store::history(const std::string& pupil, dsl::Diagno
       acks[a.flag].push_back(std::move(a));
     }
 
-    Statement flags(c,
-                    "SELECT id, run_id, rule, bound_item, title, category, severity, tier, evidence, actions, notify, "
-                    "cite FROM flags WHERE pupil_id = ? ORDER BY run_id, position");
+    detail::FlagReader reader(c);
+    Statement flags(c, reader.select("WHERE pupil_id = ? ORDER BY run_id, position"));
     flags.bind(1, pupil);
     while (flags.step()) {
       const auto at = run_index.find(flags.integer(1));
       if (at == run_index.end()) continue;  // a flag of a run that did not evaluate the pupil: verify reports it
       HistoryFlag f;
       f.id = flags.integer(0);
-      f.flag.rule = flags.text(2);
-      f.flag.title = flags.text(4);
-      f.flag.category = flags.text(5);
-      f.flag.severity = detail::parse_severity(flags.text(6)).value_or(dsl::SeverityLevel::medium);
-      f.flag.tier = flags.optional_integer(7);
-      f.flag.evidence = detail::parse_strings(flags.text(8)).value_or(std::vector<std::string>{});
-      f.flag.actions = detail::parse_strings(flags.text(9)).value_or(std::vector<std::string>{});
-      f.flag.notify = detail::parse_strings(flags.text(10)).value_or(std::vector<std::string>{});
-      f.flag.cite = flags.text(11);
-      f.bound_item = flags.text(3);
+      reader.read(flags, f.flag);  // a row edited outside waymark shows what reads back; verify reports it
+      f.bound_item = flags.text(15);
       if (const auto a = acks.find(f.id); a != acks.end()) f.acknowledgements = a->second;
       out.runs[at->second].flags.push_back(std::move(f));
     }

@@ -156,8 +156,9 @@ std::string explanation_json(const engine::Explanation& e) {
   return out;
 }
 
-std::optional<engine::Explanation> parse_explanation(const std::string& text) {
-  const ordered_json j = ordered_json::parse(text, nullptr, false);
+namespace {
+
+std::optional<engine::Explanation> explanation_of(const ordered_json& j) {
   if (!j.is_object()) return std::nullopt;
   engine::Explanation e;
   std::string as_of;
@@ -183,6 +184,39 @@ std::optional<engine::Explanation> parse_explanation(const std::string& text) {
     (std::string(key) == "when" ? e.when : e.unless) = std::move(*node);
   }
   return e;
+}
+
+}  // namespace
+
+std::optional<engine::Explanation> parse_explanation(const std::string& text) {
+  return explanation_of(ordered_json::parse(text, nullptr, false));
+}
+
+std::string flag_texts_json(const engine::Flag& flag) {
+  std::string out;
+  out.reserve(2048);
+  out += "{\"actions\":";
+  put_json_strings(out, flag.actions);
+  out += ",\"notify\":";
+  put_json_strings(out, flag.notify);
+  out += ",\"cite\":";
+  put_json_string(out, flag.cite);
+  out += ",\"explanation\":";
+  out += explanation_json(flag.explanation);
+  out += '}';
+  return out;
+}
+
+bool read_flag_texts(std::string_view json, engine::Flag& flag) {
+  const ordered_json j = ordered_json::parse(json, nullptr, false);
+  if (!j.is_object() || !strings_of(j, "actions", flag.actions) || !strings_of(j, "notify", flag.notify) ||
+      !text_of(j, "cite", flag.cite) || !j.contains("explanation")) {
+    return false;
+  }
+  auto explanation = explanation_of(j["explanation"]);
+  if (!explanation) return false;
+  flag.explanation = std::move(*explanation);
+  return true;
 }
 
 const char* severity_word(dsl::SeverityLevel level) { return engine::severity_name(level); }

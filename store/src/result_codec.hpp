@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "waymark/engine/result.hpp"
@@ -16,6 +17,12 @@ std::optional<std::vector<std::string>> parse_strings(const std::string& text);
 /// The explanation as JSON: the keys of `run --explain` plus what is needed to rebuild it exactly.
 std::string explanation_json(const engine::Explanation& explanation);
 std::optional<engine::Explanation> parse_explanation(const std::string& text);
+
+/// A flag's actions, notify list, citation and explanation as one JSON object, the text a flag
+/// packs (flag_packing.hpp): {"actions":[...],"notify":[...],"cite":"...","explanation":{...}}.
+std::string flag_texts_json(const engine::Flag& flag);
+/// Reads flag_texts_json's object back into `flag`; false when it is not one.
+bool read_flag_texts(std::string_view json, engine::Flag& flag);
 
 const char* severity_word(dsl::SeverityLevel level);
 std::optional<dsl::SeverityLevel> parse_severity(const std::string& word);

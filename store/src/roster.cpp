@@ -115,13 +115,13 @@ std::optional<StoredPupilResult> Store::pupil_result(std::int64_t run, const std
                            out.result.current_tier = head.optional_integer(0).value_or(0);
                            out.result.suggested_tier = head.optional_integer(1);
                            out.school = head.optional_text(2).value_or("");
-                           Statement flags(c, std::string("SELECT ") + detail::flag_columns +
-                                                  " FROM flags WHERE run_id = ? AND pupil_id = ? ORDER BY position");
+                           detail::FlagReader reader(c);
+                           Statement flags(c, reader.select("WHERE run_id = ? AND pupil_id = ? ORDER BY position"));
                            flags.bind(1, run).bind(2, pupil);
                            Statement acks(c, ack_select);
                            while (flags.step()) {
                              engine::Flag f;
-                             if (!detail::read_flag(flags, f)) detail::damaged(c.path(), "flag " + std::to_string(flags.integer(0)));
+                             if (!reader.read(flags, f)) detail::damaged(c.path(), "flag " + std::to_string(flags.integer(0)));
                              out.result.flags.push_back(std::move(f));
                              out.flag_ids.push_back(flags.integer(0));
                              acks.bind(1, flags.integer(0));

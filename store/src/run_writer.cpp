@@ -9,6 +9,7 @@
 
 #include "caseload_reader.hpp"
 #include "chain.hpp"
+#include "flag_packing.hpp"
 #include "json_text.hpp"
 #include "result_codec.hpp"
 #include "store_state.hpp"
@@ -49,6 +50,7 @@ struct RunWriter::State {
   Statement insert_due;
   std::map<std::string, std::int64_t, std::less<>> version_of;
   detail::Sha256 pupils_digest;
+  std::unique_ptr<detail::FlagPacker> packer;  // made from the first slice with flags (run_dictionary)
   SavedRun out;
   std::int64_t next_flag = 0;  // the ids SQLite would give (max + 1: this transaction holds the write lock)
   std::int64_t next_due = 0;
@@ -76,13 +78,21 @@ struct Prepared {
 };
 
 // The flag rows, then the due rows, of pupils [from, to), in insertion order, with their hashes:
-// most of the cost of storing, so it runs on another core while the block before is inserted.
+// most of the cost of storing, so it runs on another core while the block before is inserted. A
+// flag's long texts are packed (flag_packing.hpp); their own columns are left empty.
 std::vector<Prepared> prepare(const std::vector<engine::PupilResult>& pupils, std::size_t from, std::size_t to,
                               std::int64_t run, const std::vector<std::int64_t>& first_flag,
-                              const std::vector<std::int64_t>& first_due) {
+                              const std::vector<std::int64_t>& first_due, const detail::FlagPacker* packer) {
   const auto& flags = detail::chained_table("flags");
   const auto& due = detail::chained_table("due");
+  std::vector<std::string> texts;
+  for (std::size_t n = from; n < to; ++n) {
+    for (const engine::Flag& f : pupils[n].flags) texts.push_back(detail::flag_texts_json(f));
+  }
+  if (!texts.empty() && packer == nullptr) throw std::logic_error("flags to store before the run's dictionary");
+  std::vector<detail::Bytes> packed = texts.empty() ? std::vector<detail::Bytes>() : packer->pack(texts);
   std::vector<Prepared> rows;
+  std::size_t next_packed = 0;
   for (std::size_t n = from; n < to; ++n) {
     const engine::PupilResult& p = pupils[n];
     for (std::size_t i = 0; i < p.flags.size(); ++i) {
@@ -99,10 +109,11 @@ std::vector<Prepared> prepare(const std::vector<engine::PupilResult>& pupils, st
                   text(detail::severity_word(f.severity)),
                   optional_integer(f.tier),
                   text(detail::strings_json(f.evidence)),
-                  text(detail::strings_json(f.actions)),
-                  text(detail::strings_json(f.notify)),
-                  text(f.cite),
-                  text(detail::explanation_json(f.explanation))};
+                  text(""),  // actions, notify, cite and explanation: packed
+                  text(""),
+                  text(""),
+                  text(""),
+                  SqlValue(std::move(packed[next_packed++]))};
       r.hash = detail::hash_row(flags, r.values);
     }
     for (std::size_t i = 0; i < p.due.size(); ++i) {
@@ -159,7 +170,8 @@ std::unique_ptr<RunWriter> begin(Store::State& store, dsl::Date as_of, const eng
                                     SqlValue(detail::Bytes(32, 0)),
                                     text(run.started),
                                     text(""),
-                                    text(run.waymark_version)};
+                                    text(run.waymark_version),
+                                    SqlValue()};  // the dictionary: set by the first slice with flags
     for (std::size_t i = 0; i < row.size(); ++i) insert_run.bind(static_cast<int>(i + 1), row[i]);
     insert_run.run();
     run.id = state->c.last_insert_id();
@@ -285,8 +297,16 @@ bool RunWriter::add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnos
     constexpr std::size_t block = 2048;
     const std::size_t total = pupils.size();
     const auto prepare_block = [&](std::size_t from) {
-      return prepare(pupils, from, std::min(from + block, total), run.id, first_flag, first_due);
+      return prepare(pupils, from, std::min(from + block, total), run.id, first_flag, first_due, s.packer.get());
     };
+    if (!s.packer && first_flag[total] > s.next_flag) {
+      // The run's first flags: its dictionary, stored in its row before any flag it packs.
+      s.packer = std::make_unique<detail::FlagPacker>(detail::run_dictionary(pupils));
+      Statement keep(s.c, "UPDATE runs SET dictionary = ? WHERE id = ?");
+      const std::string& dictionary = s.packer->dictionary();
+      keep.bind(1, detail::Bytes(dictionary.begin(), dictionary.end())).bind(2, run.id);
+      keep.run();
+    }
     std::future<std::vector<Prepared>> next;
     if (total > 0) next = std::async(std::launch::async, prepare_block, 0);
     for (std::size_t from = 0; from < total; from += block) {

@@ -16,8 +16,7 @@ using detail::SqlValue;
 using detail::Statement;
 using detail::Transaction;
 using detail::damaged;
-using detail::flag_columns;
-using detail::read_flag;
+using detail::FlagReader;
 using detail::quoted;
 
 namespace detail {
@@ -86,13 +85,14 @@ std::optional<StoredRun> Store::load_run(std::int64_t run, dsl::Diagnostics& dia
       out.result.pupils.push_back(std::move(p));
       out.flag_ids.emplace_back();
     }
-    Statement flags(c, std::string("SELECT ") + flag_columns + " FROM flags WHERE run_id = ? ORDER BY pupil_id, position");
+    FlagReader reader(c);
+    Statement flags(c, reader.select("WHERE run_id = ? ORDER BY pupil_id, position"));
     flags.bind(1, run);
     while (flags.step()) {
       const auto at = index.find(flags.text(2));
       if (at == index.end()) damaged(c.path(), "flag " + std::to_string(flags.integer(0)));
       engine::Flag f;
-      if (!read_flag(flags, f)) damaged(c.path(), "flag " + std::to_string(flags.integer(0)));
+      if (!reader.read(flags, f)) damaged(c.path(), "flag " + std::to_string(flags.integer(0)));
       out.result.pupils[at->second].flags.push_back(std::move(f));
       out.flag_ids[at->second].push_back(flags.integer(0));
     }

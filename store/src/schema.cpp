@@ -182,12 +182,21 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_user ON sessions (user_change);
 )sql";
 
+// Version 4: a flag's long texts (actions, notify, cite and explanation, 60% of a run's bytes and
+// nearly all alike from flag to flag) are stored together in `packed`, a zstd frame compressed against
+// the run's `dictionary` (docs/store.md, "Packed flags"); the four text columns are then empty. Rows
+// stored before keep their texts and no packed column. Both columns are chained (ChainedTable).
+constexpr std::string_view version_4 = R"sql(
+ALTER TABLE runs ADD COLUMN dictionary BLOB;
+ALTER TABLE flags ADD COLUMN packed BLOB;
+)sql";
+
 }  // namespace
 
 int current_version() { return static_cast<int>(migrations().size()); }
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all{version_1, version_2, version_3};
+  static const std::vector<std::string_view> all{version_1, version_2, version_3, version_4};
   return all;
 }
 
@@ -216,15 +225,31 @@ const std::vector<ChainedTable>& chained_tables() {
         "attendance_codes", "pupils", "added", "replaced", "unchanged", "records", "versions_digest"}},
       {"runs", "run",
        {"id", "as_of", "pack_name", "pack_version", "pack_digest", "input_digest", "selection", "pupils", "flags", "due",
-        "pupils_digest", "started", "finished", "waymark_version"}},
+        "pupils_digest", "started", "finished", "waymark_version", "dictionary"},
+       14, 4},
       {"flags", "flag",
        {"id", "run_id", "pupil_id", "position", "rule", "bound_item", "title", "category", "severity", "tier",
-        "evidence", "actions", "notify", "cite", "explanation"}},
+        "evidence", "actions", "notify", "cite", "explanation", "packed"},
+       15, 4},
       {"due", "due entry", {"id", "run_id", "pupil_id", "position", "rule", "title", "evidence", "deadline", "actions"}},
       {"acks", "acknowledgement", {"id", "flag_id", "acknowledged_by", "note", "acknowledged_at"}},
       {"user_changes", "user change", {"id", "user_name", "change", "role", "schools", "credential", "changed_at"}},
   };
   return tables;
+}
+
+int schema_version(Connection& connection) {
+  return static_cast<int>(connection.query_integer("PRAGMA user_version"));
+}
+
+std::string select_chained(Connection& connection, const ChainedTable& table, std::string_view where) {
+  const bool old = table.first_added < table.columns.size() && schema_version(connection) < table.added_in;
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    sql += i > 0 ? ", " : "";
+    sql += old && i >= table.first_added ? "NULL" : std::string(table.columns[i]);
+  }
+  return sql + " FROM " + std::string(table.name) + " " + std::string(where);
 }
 
 const ChainedTable& chained_table(std::string_view name) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "chain.hpp"
+#include "flag_packing.hpp"
 #include "sqlite.hpp"
 #include "waymark/store/store.hpp"
 
@@ -43,12 +44,22 @@ RunRecord read_run_header(Statement& s);
 /// A stored run's header row, or nullopt when there is no such run (runs.cpp).
 std::optional<RunRecord> load_run_header(Connection& c, std::int64_t run);
 
-/// The flag columns `read_flag` reads, in its order.
-inline constexpr const char* flag_columns =
-    "id, run_id, pupil_id, position, rule, title, category, severity, tier, evidence, actions, notify, cite, explanation";
+/// Reads stored flags, whichever way each was stored: its texts in their own columns (schema 3 and
+/// before) or packed (flag_packing.hpp).
+class FlagReader {
+public:
+  explicit FlagReader(Connection& connection);
+  /// `SELECT` of the columns read() reads, then `where`: id, run_id, pupil_id, position, rule, title,
+  /// category, severity, tier, evidence, actions, notify, cite, explanation, packed, bound_item.
+  std::string select(std::string_view where) const;
+  /// The flag's columns after id, pupil_id and position; false when one does not read back (an
+  /// edit outside waymark), `f` then holding what did.
+  bool read(const Statement& s, engine::Flag& f);
 
-/// The flag columns after `id` read back into a Flag; false when a column does not parse (flags.cpp).
-bool read_flag(Statement& s, engine::Flag& f);
+private:
+  FlagUnpacker unpacker_;
+  bool packed_column_;  // schema 4 and later
+};
 
 /// Runs `body` with the connection's activity set for messages; a SqlError becomes a diagnostic.
 /// `writes`: add the note that nothing was stored (the transaction rolled back).

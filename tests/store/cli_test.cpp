@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -222,6 +223,44 @@ TEST_F(Cli, AuditReproduceReevaluatesAStoredRun) {
   r = waymark({"audit", "reproduce", "--db", db_, "--pack", pack_});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("did NOT reproduce"), std::string::npos) << r.out;
+}
+
+// tests/fixtures/store/schema3: a database written by Waymark at f52fa1c (schema 3, flags' texts in
+// their own columns), with what that build printed for it. This build reads it exactly as that one did,
+// stores its next run packed, and verifies both; a packed flag explains exactly as a live evaluation.
+TEST_F(Cli, ADatabaseOfSchemaThreeReadsAsBeforeAndTakesPackedRuns) {
+  const std::string fixture = std::string(WAYMARK_SOURCE_ROOT) + "/tests/fixtures/store/schema3/";
+  std::filesystem::copy_file(fixture + "run.db", db_);
+  std::filesystem::permissions(db_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  Ran old = waymark({"explain", "--db", db_, "--flag", "1"});
+  ASSERT_EQ(old.code, 0) << old.err;
+  EXPECT_EQ(old.out, slurp(fixture + "explain-1.txt"));
+  Ran history = waymark({"history", "--db", db_, "--pupil", "P-0000014", "--format", "json"});
+  ASSERT_EQ(history.code, 0) << history.err;
+  EXPECT_EQ(history.out, slurp(fixture + "history-14.json"));
+  EXPECT_EQ(waymark({"audit", "verify", "--db", db_}).code, 0);
+  EXPECT_EQ(sql_integer(db_, "PRAGMA user_version"), 3);  // reading never migrates
+
+  Ran run = waymark({"run", "--pack", "england", "--db", db_, "--as-of", "2025-11-17", "--format", "csv"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(sql_integer(db_, "PRAGMA user_version"), 4);
+  EXPECT_EQ(sql_integer(db_, "SELECT count(*) FROM flags WHERE run_id = 1 AND packed IS NULL AND explanation <> ''"), 25);
+  EXPECT_EQ(sql_integer(db_, "SELECT count(*) FROM flags WHERE run_id = 2 AND packed IS NOT NULL AND explanation = ''"), 25);
+  EXPECT_GT(sql_integer(db_, "SELECT length(dictionary) FROM runs WHERE id = 2"), 0);
+  Ran verify = waymark({"audit", "verify", "--db", db_});
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("2 runs, 50 flags"), std::string::npos) << verify.out;
+
+  // Flag 26 is run 2's first: the same pupil and rule as flag 1. Under its two header lines, the stored
+  // explanation is what evaluating the pupil now prints.
+  Ran packed = waymark({"explain", "--db", db_, "--flag", "26"});
+  ASSERT_EQ(packed.code, 0) << packed.err;
+  Ran live = waymark({"explain", "--db", db_, "--pack", "england", "--pupil", "P-0000003", "--as-of", "2025-11-17",
+                      "--rule", "england/sen-support-without-plan"});
+  ASSERT_EQ(live.code, 0) << live.err;
+  const std::size_t body = packed.out.find('\n', packed.out.find('\n') + 1) + 1;
+  EXPECT_EQ(packed.out.substr(body), live.out);
+  EXPECT_NE(live.out.find("when  "), std::string::npos) << live.out;
 }
 
 TEST_F(Cli, NotAWaymarkDatabaseIsSaidPlainly) {

@@ -48,8 +48,10 @@ TEST(Schema, MigratesAVersionOneDatabaseKeepingItsData) {
     auto store = open(db);
     import(*store, example_cases());
   }
-  // Take the file back to version 1: drop what versions 2 (indexes) and 3 (users, sessions) added.
+  // Take the file back to version 1: drop what versions 2 (indexes), 3 (users, sessions) and 4 (packed
+  // flags) added.
   sql(db,
+      "ALTER TABLE flags DROP COLUMN packed; ALTER TABLE runs DROP COLUMN dictionary;"
       "DROP TABLE sessions; DROP TABLE user_changes;"
       "DROP INDEX pupil_versions_by_pupil; DROP INDEX pupil_versions_by_import; DROP INDEX run_pupils_by_pupil;"
       "DROP INDEX flags_by_run; DROP INDEX flags_by_pupil; DROP INDEX due_by_run; DROP INDEX due_by_pupil;"
@@ -64,7 +66,7 @@ TEST(Schema, MigratesAVersionOneDatabaseKeepingItsData) {
   }
   auto store = open(db, OpenMode::write);
   ASSERT_TRUE(store);
-  EXPECT_EQ(sql_integer(db, "PRAGMA user_version"), 3);
+  EXPECT_EQ(sql_integer(db, "PRAGMA user_version"), 4);
   EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'flags_by_pupil'"), 1);
   EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'user_changes'"), 1);
   EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), 2);

@@ -67,10 +67,21 @@ TEST_F(Tamper, ChangingAFlagIsNamed) {
 }
 
 TEST_F(Tamper, ChangingAFlagsSeverityAndExplanationNamesBothColumns) {
+  // A flag's explanation is packed with its other long texts: swapping in another flag's is an edit of
+  // `packed`.
   const std::int64_t flag = run1_.flag_ids[0][0];
-  sql(db_, "UPDATE flags SET severity = 'low', explanation = replace(explanation, '\"result\":\"true\"', "
-           "'\"result\":\"false\"') WHERE id = " + std::to_string(flag));
-  expect_first("flags", flag, "columns severity and explanation differ");
+  const std::int64_t other = run1_.flag_ids[0][1];
+  sql(db_, "UPDATE flags SET severity = 'low', packed = (SELECT packed FROM flags WHERE id = " + std::to_string(other) +
+               ") WHERE id = " + std::to_string(flag));
+  expect_first("flags", flag, "columns severity and packed differ");
+}
+
+TEST_F(Tamper, RewritingARunsDictionaryIsNamed) {
+  // The dictionary is what every packed flag of the run unpacks against: changing it would change what
+  // they say without touching their rows.
+  sql(db_, "UPDATE runs SET dictionary = CAST(replace(CAST(dictionary AS TEXT), 'true', 'fals') AS BLOB) WHERE id = " +
+               std::to_string(run1_.run.id));
+  expect_first("runs", run1_.run.id, "run " + std::to_string(run1_.run.id) + " was altered after it was stored: column dictionary");
 }
 
 TEST_F(Tamper, DeletingAnAcknowledgementIsNamed) {
