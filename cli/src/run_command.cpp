@@ -41,8 +41,9 @@ struct RunOptions {
 // What is done with each slice's results, beside the pupils they were evaluated from, before they join
 // the run (storing them, drawing their HTML); false to stop.
 using SliceDone = std::function<bool(std::vector<engine::PupilResult>&, const std::vector<engine::Pupil>&)>;
-// Replaces `part` with the next slice of pupils, in id order; false when none are left.
-using NextSlice = std::function<bool(std::vector<engine::Pupil>& part)>;
+// Replaces `part` with the next slice of pupils, in id order; false when none are left (or on a
+// problem, in `diagnostics`). Called on a helper thread, one call at a time.
+using NextSlice = std::function<bool(std::vector<engine::Pupil>& part, dsl::Diagnostics& diagnostics)>;
 
 constexpr std::size_t slice_size = 16384;
 
@@ -51,64 +52,82 @@ constexpr std::size_t slice_size = 16384;
 // `kept`). A roll's case data and its results are then never all in memory at once. Each pupil's
 // result depends on that pupil alone, so the run is the same however it is sliced.
 //
-// While one slice is stored and drawn on this thread, the next is evaluated on others: the two take
-// about as long, and overlapped they keep both cores busy. Reading and storing stay on this thread,
-// the one that owns the database connection.
+// While one slice is stored and drawn on this thread, the next is read and evaluated on another: the
+// two take about as long, and overlapped they keep both cores busy. Storing stays on this thread, the
+// one that owns the database connection; reading has a connection of its own (CaseloadCursor).
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, const NextSlice& next_slice,
                                                     std::size_t total, const engine::EvaluateOptions& options,
                                                     bool keep, const SliceDone& after_slice, engine::Caseload& kept,
                                                     dsl::Diagnostics& diagnostics) {
   struct Evaluated {
+    bool read = false;  // a slice was read (the first is evaluated even when the roll is empty)
     std::optional<engine::RunResult> result;
     dsl::Diagnostics diagnostics;  // its own: this thread may add to `diagnostics` meanwhile
   };
-  engine::Caseload slots[2];  // the slice being stored and the one being evaluated (never moved)
-  const auto evaluate = [&](const engine::Caseload& part, std::size_t done) {
-    return std::async(std::launch::async, [&pack, &part, &options, total, done] {
+  engine::Caseload slots[2];  // the slice being stored and the one being read and evaluated (never moved)
+  const auto read_and_evaluate = [&](engine::Caseload& part, std::size_t done, bool first) {
+    return std::async(std::launch::async, [&pack, &part, &options, &next_slice, total, done, first] {
+      Evaluated e;
+      e.read = next_slice(part.pupils, e.diagnostics);
+      if (!e.read && (!first || e.diagnostics.has_errors())) return e;  // an empty roll still has a header
       engine::EvaluateOptions sliced = options;
       if (options.progress) {
         sliced.progress = [&options, total, done](std::size_t n, std::size_t) {
           options.progress(done + n, std::max(total, done + n));
         };
       }
-      Evaluated e;
       e.result = engine::evaluate(pack, part, sliced, e.diagnostics);
       return e;
     });
   };
-  // An empty roll is still evaluated once: the run's header.
-  bool more = next_slice(slots[0].pupils);
-  std::future<Evaluated> evaluating = evaluate(slots[0], 0);
+  // What a slice leaves behind (its pupils' case data, its results with their explanation trees: about
+  // a million small blocks per slice) is freed on another thread while this one stores the next, one
+  // slice at a time.
+  std::future<void> freeing;
+  const auto free_later = [&freeing](std::vector<engine::Pupil> pupils, std::vector<engine::PupilResult> results) {
+    if (freeing.valid()) freeing.get();
+    freeing = std::async(std::launch::async, [p = std::move(pupils), r = std::move(results)]() mutable {
+      std::vector<engine::Pupil>().swap(p);
+      std::vector<engine::PupilResult>().swap(r);
+    });
+  };
+  std::future<Evaluated> evaluating = read_and_evaluate(slots[0], 0, true);
   std::optional<engine::RunResult> run;
   std::size_t done = 0;
   for (std::size_t k = 0;; ++k) {
     engine::Caseload& part = slots[k % 2];
     Evaluated e = evaluating.get();
     diagnostics.append(e.diagnostics);
-    if (!e.result) return std::nullopt;
-    done += part.pupils.size();
-    engine::Caseload& following = slots[(k + 1) % 2];
-    more = more && next_slice(following.pupils);
-    if (more) evaluating = evaluate(following, done);
-    if (!after_slice(e.result->pupils, part.pupils)) {
-      if (evaluating.valid()) evaluating.wait();
+    if (!e.result) {
+      if (k > 0 && !e.read && !e.diagnostics.has_errors()) break;  // the end of the roll
       return std::nullopt;
     }
-    if (!run) {
-      run = std::move(e.result);
-      if (!keep) run->pupils.clear();
-    } else if (keep) {
-      std::move(e.result->pupils.begin(), e.result->pupils.end(), std::back_inserter(run->pupils));
+    done += part.pupils.size();
+    engine::Caseload& following = slots[(k + 1) % 2];
+    std::vector<engine::Pupil> stored_before = std::move(following.pupils);  // the slice before, done with
+    following.pupils.clear();
+    if (e.read) evaluating = read_and_evaluate(following, done, false);
+    if (!after_slice(e.result->pupils, part.pupils)) {
+      if (evaluating.valid()) diagnostics.append(evaluating.get().diagnostics);
+      return std::nullopt;
     }
-    if (keep) std::move(part.pupils.begin(), part.pupils.end(), std::back_inserter(kept.pupils));
-    if (!more) break;
+    std::vector<engine::PupilResult> results = std::move(e.result->pupils);
+    e.result->pupils.clear();
+    if (!run) run = std::move(e.result);
+    if (keep) {
+      std::move(results.begin(), results.end(), std::back_inserter(run->pupils));
+      std::move(part.pupils.begin(), part.pupils.end(), std::back_inserter(kept.pupils));
+      results.clear();
+    }
+    free_later(std::move(stored_before), std::move(results));
+    if (!e.read) break;  // an empty roll: its header only
   }
   return run;
 }
 
 // The next slice of a caseload already in memory (the case files), moved out of it.
 NextSlice slices_of(engine::Caseload& caseload) {
-  return [&caseload, from = std::size_t{0}](std::vector<engine::Pupil>& part) mutable {
+  return [&caseload, from = std::size_t{0}](std::vector<engine::Pupil>& part, dsl::Diagnostics&) mutable {
     const std::size_t to = std::min(caseload.pupils.size(), from + slice_size);
     part.assign(std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(from)),
                 std::make_move_iterator(caseload.pupils.begin() + static_cast<std::ptrdiff_t>(to)));
@@ -168,7 +187,9 @@ int run_run(const RunOptions& options) {
     if (db) writer = begin_store_run(*db, *as_of, ready->compiled->identity(), options.pupils, started, diagnostics);
     if (writer) cursor = writer->read_current(ready->pack.vocabulary, options.pupils, diagnostics);
     if (!cursor) return fail();
-    next_slice = [&cursor](std::vector<engine::Pupil>& part) { return cursor->next(part, slice_size); };
+    next_slice = [&cursor](std::vector<engine::Pupil>& part, dsl::Diagnostics& d) {
+      return cursor->next(part, slice_size, d);
+    };
     total = cursor->expected();
   } else {
     progress.show("loading the case files ...");
@@ -215,8 +236,16 @@ int run_run(const RunOptions& options) {
   std::size_t evaluated = 0;
   const SliceDone after_slice = [&](std::vector<engine::PupilResult>& pupils, const std::vector<engine::Pupil>& part) {
     evaluated += pupils.size();
-    if (writer && !writer->add(pupils, diagnostics)) return false;
-    return !report || report->add(pupils, part, diagnostics);
+    if (!writer) return !report || report->add(pupils, part, diagnostics);
+    // Stored on this thread (it owns the connection) while the report draws the slice on another: each
+    // only reads the results.
+    dsl::Diagnostics drawing;
+    std::future<bool> drawn;
+    if (report) drawn = std::async(std::launch::async, [&] { return report->add(pupils, part, drawing); });
+    const bool stored = writer->add(pupils, diagnostics);
+    const bool ok = !drawn.valid() || drawn.get();
+    diagnostics.append(drawing);
+    return stored && ok;
   };
   engine::Caseload kept;
   std::optional<engine::RunResult> run =

@@ -4,7 +4,9 @@
 // the slice is evaluated. The run's row is inserted first (its id is every row's run_id) and chained
 // last, once its counts and pupils digest are known; verify reads chain entries in any order.
 
+#include <atomic>
 #include <future>
+#include <mutex>
 #include <map>
 
 #include "caseload_reader.hpp"
@@ -24,10 +26,37 @@ using detail::SqlValue;
 using detail::Statement;
 using detail::Transaction;
 
+namespace {
+
+// A run's rows refer only to what its own transaction inserted (its run row) or read (each pupil and
+// the version it was read from), so SQLite's checks of those references (three lookups per pupil, two
+// per flag, about a second of a 250,000-pupil run) would prove nothing the writer does not guarantee.
+// They are off for the run's transaction; the setting cannot change inside one, so it is made before
+// the transaction begins and undone after it ends. `audit verify` and the fault tests check references.
+class ReferencesUnchecked {
+public:
+  explicit ReferencesUnchecked(Connection& c) : c_(c) { c_.exec("PRAGMA foreign_keys = OFF"); }
+  ReferencesUnchecked(const ReferencesUnchecked&) = delete;
+  ReferencesUnchecked& operator=(const ReferencesUnchecked&) = delete;
+  ~ReferencesUnchecked() {
+    try {
+      c_.exec("PRAGMA foreign_keys = ON");
+    } catch (const SqlError&) {
+      // Only a connection already failing gets here; it is closed after this command either way.
+    }
+  }
+
+private:
+  Connection& c_;
+};
+
+}  // namespace
+
 struct RunWriter::State {
   State(Store::State& store_state, const StoredCaseload* inputs)
       : store(store_state),
         c(*store_state.connection),
+        unchecked(c),
         transaction(c, Transaction::Kind::immediate),
         chain(c),
         insert_pupil(c, "INSERT INTO run_pupils (run_id, pupil_id, version_id, current_tier, suggested_tier) "
@@ -43,18 +72,20 @@ struct RunWriter::State {
 
   Store::State& store;
   Connection& c;
-  Transaction transaction;  // declared first: destroyed last, rolling back an unfinished run
+  ReferencesUnchecked unchecked;  // before the transaction, and restored after it
+  Transaction transaction;  // destroyed after the statements below, rolling back an unfinished run
   ChainWriter chain;
   Statement insert_pupil;
   Statement insert_flag;
   Statement insert_due;
+  std::mutex versions_lock;  // version_of is filled by the thread reading the inputs
   std::map<std::string, std::int64_t, std::less<>> version_of;
   detail::Sha256 pupils_digest;
   std::unique_ptr<detail::FlagPacker> packer;  // made from the first slice with flags (run_dictionary)
   SavedRun out;
   std::int64_t next_flag = 0;  // the ids SQLite would give (max + 1: this transaction holds the write lock)
   std::int64_t next_due = 0;
-  bool failed = false;
+  std::atomic<bool> failed = false;  // also set by the thread reading the inputs
   const bool reads_inputs;     // begun without inputs: read_current() reads them
   bool inputs_read = false;    // ... and has read them all (the input digest is known)
   bool reading = false;        // a cursor was made
@@ -199,22 +230,46 @@ std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackI
 
 // --- a run reading its own inputs -----------------------------------------------------------------
 
+// The run's inputs are read on a connection of their own, so that the next slice can be read (and
+// evaluated) on another thread while this one stores the slice before; reading was a sixth of the
+// thread that stores. Its snapshot is exactly what the writer sees: the writer took the write lock
+// first (BEGIN IMMEDIATE), so nothing can be committed in between, and the run writes no case data.
+namespace {
+
+// A read-only connection beside the writer's, in one read transaction.
+struct ReadingConnection {
+  explicit ReadingConnection(const Connection& writer)
+      : connection(writer.path(), options(writer)), snapshot(connection, Transaction::Kind::read) {}
+
+  static detail::ConnectionOptions options(const Connection& writer) {
+    detail::ConnectionOptions o;
+    o.read_only = true;
+    o.busy_timeout = writer.busy_timeout();
+    return o;
+  }
+
+  Connection connection;  // used by one thread at a time: whichever calls CaseloadCursor::next()
+  Transaction snapshot;
+};
+
+}  // namespace
+
 struct CaseloadCursor::State {
-  State(RunWriter::State& run_state, const detail::VersionQueries& queries, const dsl::Vocabulary& vocabulary,
-        dsl::Diagnostics& diagnostics_)
+  State(RunWriter::State& run_state, std::unique_ptr<ReadingConnection> reading_,
+        const detail::VersionQueries& queries, const dsl::Vocabulary& vocabulary)
       : run(run_state),
-        stream(run_state.c, queries.versions, queries.records, nullptr),
-        reader(run_state.c, vocabulary, stream),
-        diagnostics(diagnostics_),
+        reading(std::move(reading_)),
+        stream(reading->connection, queries.versions, queries.records, nullptr),
+        reader(reading->connection, vocabulary, stream),
         expected(queries.pupils) {}
 
   RunWriter::State& run;
+  std::unique_ptr<ReadingConnection> reading;
   detail::VersionStream stream;
   detail::CaseloadReader reader;  // declared after the stream it reads
-  dsl::Diagnostics& diagnostics;
   std::size_t expected;
   std::size_t registered = 0;  // pupils read whose version the run knows
-  bool failed = false;
+  std::atomic<bool> failed = false;
 };
 
 CaseloadCursor::CaseloadCursor(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -222,16 +277,19 @@ CaseloadCursor::~CaseloadCursor() = default;
 bool CaseloadCursor::failed() const { return state_->failed; }
 std::size_t CaseloadCursor::expected() const { return state_->expected; }
 
-bool CaseloadCursor::next(std::vector<engine::Pupil>& pupils, std::size_t count) {
+bool CaseloadCursor::next(std::vector<engine::Pupil>& pupils, std::size_t count, dsl::Diagnostics& diagnostics) {
   State& s = *state_;
   pupils.clear();
   if (s.failed || s.run.inputs_read) return false;
-  const auto more = detail::guarded(s.run.store, s.diagnostics, "read the caseload from", true, [&]() -> std::optional<bool> {
-    const bool given = s.reader.next(pupils, count, s.diagnostics);
+  const auto more = detail::guarded(s.reading->connection, diagnostics, "read the caseload from", true, [&]() -> std::optional<bool> {
+    const bool given = s.reader.next(pupils, count, diagnostics);
     // The run records the version each pupil was read from (RunWriter::add looks them up).
     const StoredCaseload& read = s.reader.read();
-    for (; s.registered < read.pupil_ids.size(); ++s.registered) {
-      s.run.version_of.emplace(read.pupil_ids[s.registered], read.versions[s.registered]);
+    {
+      const std::lock_guard<std::mutex> lock(s.run.versions_lock);
+      for (; s.registered < read.pupil_ids.size(); ++s.registered) {
+        s.run.version_of.emplace(read.pupil_ids[s.registered], read.versions[s.registered]);
+      }
     }
     if (!given && !s.reader.failed()) {
       s.run.out.run.input_digest = read.input_digest;
@@ -259,9 +317,12 @@ std::unique_ptr<CaseloadCursor> RunWriter::read_current(const dsl::Vocabulary& v
   s.reading = true;
   auto cursor = detail::guarded(s.store, diagnostics, "read the caseload from", true,
                                 [&]() -> std::optional<std::unique_ptr<CaseloadCursor>> {
-    const auto queries = detail::current_version_queries(s.c, pupils, diagnostics);
+    // The selection's temporary table is made on the connection that reads with it.
+    auto reading = std::make_unique<ReadingConnection>(s.c);
+    const auto queries = detail::current_version_queries(reading->connection, pupils, diagnostics);
     if (!queries) return std::nullopt;
-    return std::make_unique<CaseloadCursor>(std::make_unique<CaseloadCursor::State>(s, *queries, vocabulary, diagnostics));
+    return std::make_unique<CaseloadCursor>(
+        std::make_unique<CaseloadCursor::State>(s, std::move(reading), *queries, vocabulary));
   });
   if (!cursor) {
     s.failed = true;
@@ -278,13 +339,18 @@ bool RunWriter::add(const std::vector<engine::PupilResult>& pupils, dsl::Diagnos
     std::vector<std::int64_t> first_flag(pupils.size() + 1, s.next_flag);
     std::vector<std::int64_t> first_due(pupils.size() + 1, s.next_due);
     std::vector<std::int64_t> version(pupils.size());  // the stored version each pupil was read from
+    {
+      const std::lock_guard<std::mutex> lock(s.versions_lock);
+      for (std::size_t i = 0; i < pupils.size(); ++i) {
+        const auto at = s.version_of.find(pupils[i].id);
+        if (at == s.version_of.end()) {
+          throw SqlError("database-error", "internal error: a pupil was evaluated but not read from the store");
+        }
+        version[i] = at->second;
+      }
+    }
     for (std::size_t i = 0; i < pupils.size(); ++i) {
       const engine::PupilResult& p = pupils[i];
-      const auto at = s.version_of.find(p.id);
-      if (at == s.version_of.end()) {
-        throw SqlError("database-error", "internal error: a pupil was evaluated but not read from the store");
-      }
-      version[i] = at->second;
       s.pupils_digest.frame_text(p.id);
       s.pupils_digest.frame_integer(version[i]);
       s.pupils_digest.frame_value(p.current_tier != 0 ? SqlValue(p.current_tier) : SqlValue());

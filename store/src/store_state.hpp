@@ -61,13 +61,13 @@ private:
   bool packed_column_;  // schema 4 and later
 };
 
-/// Runs `body` with the connection's activity set for messages; a SqlError becomes a diagnostic.
+/// Runs `body` with `connection`'s activity set for messages; a SqlError becomes a diagnostic.
 /// `writes`: add the note that nothing was stored (the transaction rolled back).
 template <class Body>
-auto guarded(Store::State& state, dsl::Diagnostics& diagnostics, const char* activity, bool writes, Body&& body)
+auto guarded(Connection& connection, dsl::Diagnostics& diagnostics, const char* activity, bool writes, Body&& body)
     -> decltype(body()) {
   try {
-    state.connection->set_activity(activity);
+    connection.set_activity(activity);
     return body();
   } catch (const SqlError& e) {
     dsl::Diagnostic d;
@@ -77,16 +77,23 @@ auto guarded(Store::State& state, dsl::Diagnostics& diagnostics, const char* act
     diagnostics.add(std::move(d));
   } catch (const std::bad_alloc&) {
     diagnostics.error({}, "out-of-memory",
-                      std::string("cannot ") + activity + " '" + state.path + "': out of memory" +
+                      std::string("cannot ") + activity + " '" + connection.path() + "': out of memory" +
                           (writes ? "; nothing was stored" : ""));
   } catch (const std::exception&) {
     // A bug, or stored data damaged in a way no check foresaw: fail the command, never crash. The
     // exception's text is not shown: a parser's message may quote the data, and that is pupil data.
     diagnostics.error({}, "internal-error",
-                      std::string("cannot ") + activity + " '" + state.path + "': internal error" +
+                      std::string("cannot ") + activity + " '" + connection.path() + "': internal error" +
                           (writes ? "; nothing was stored" : "") + "; run 'waymark audit verify'");
   }
   return std::nullopt;
+}
+
+/// The same on the store's own connection.
+template <class Body>
+auto guarded(Store::State& state, dsl::Diagnostics& diagnostics, const char* activity, bool writes, Body&& body)
+    -> decltype(body()) {
+  return guarded(*state.connection, diagnostics, activity, writes, std::forward<Body>(body));
 }
 
 }  // namespace detail

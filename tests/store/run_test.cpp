@@ -245,7 +245,7 @@ TEST(Runs, ARunThatReadsItsPupilsAsItGoesIsTheRunThatReadThemFirst) {
         EXPECT_EQ(cursor->expected(), selection.empty() ? 40u : 3u);
         engine::Caseload part;
         std::size_t slices = 0;
-        while (cursor->next(part.pupils, 7)) {  // slices of 7: 6 of them, the last of 5
+        while (cursor->next(part.pupils, 7, d)) {  // slices of 7: 6 of them, the last of 5
           ++slices;
           EXPECT_LE(part.pupils.size(), 7u);
           ASSERT_TRUE(writer->add(evaluate(england_pack(), part, "2025-11-17").pupils, d)) << text(d);
@@ -256,10 +256,21 @@ TEST(Runs, ARunThatReadsItsPupilsAsItGoesIsTheRunThatReadThemFirst) {
       }
       ASSERT_TRUE(saved) << text(d);
       EXPECT_EQ(saved->run.pupils, selection.empty() ? 40u : 3u);
+      // The flags as read back: their packed bytes differ, each run's dictionary being made from its
+      // first slice with flags (all 40 pupils, or the first 7).
+      std::string flags;
+      const auto stored = store->load_run(saved->run.id, d);
+      ASSERT_TRUE(stored) << text(d);
+      for (const engine::PupilResult& p : stored->result.pupils) {
+        for (const engine::Flag& f : p.flags) {
+          flags += p.id + " " + f.rule + " " + f.cite + " " + ::testing::PrintToString(f.actions) + "\n" +
+                   engine::explanation_text(f.explanation, stored->run.pack);
+        }
+      }
+      EXPECT_NE(flags.find("when "), std::string::npos) << flags;
       rows.push_back(sql_text(db, "SELECT input_digest || ' ' || hex(pupils_digest) || ' ' || flags || ' ' || due "
                                   "FROM runs") +
-                     sql_text(db, "SELECT group_concat(pupil_id || ' ' || rule || ' ' || explanation, char(10)) "
-                                  "FROM (SELECT * FROM flags ORDER BY id)") +
+                     flags +
                      sql_text(db, "SELECT group_concat(pupil_id || ' ' || version_id, ',') FROM "
                                   "(SELECT * FROM run_pupils ORDER BY pupil_id)"));
       const AuditReport report = verify(*store);
@@ -291,7 +302,7 @@ TEST(Runs, ARunThatFindsAlteredCaseDataPartWayStoresNothing) {
     ASSERT_TRUE(cursor) << text(d);
     engine::Caseload part;
     std::size_t given = 0;
-    while (cursor->next(part.pupils, 256)) {
+    while (cursor->next(part.pupils, 256, d)) {
       given += part.pupils.size();
       EXPECT_TRUE(writer->add(evaluate(england_pack(), part, "2025-11-17").pupils, d)) << text(d);
     }

@@ -247,7 +247,9 @@ public:
 
   /// Replaces `pupils` with the next `count` pupils in id order (fewer at the end). False when none
   /// are left or on a problem: then failed(), and the diagnostics name every problem of the whole read.
-  bool next(std::vector<engine::Pupil>& pupils, std::size_t count);
+  /// Reads on a connection of its own: it may be called on another thread than the run's writer
+  /// (RunWriter::add storing the slice before), one call at a time.
+  bool next(std::vector<engine::Pupil>& pupils, std::size_t count, dsl::Diagnostics& diagnostics);
   bool failed() const;
   /// How many pupils the read gives (for progress).
   std::size_t expected() const;
