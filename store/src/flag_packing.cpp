@@ -17,11 +17,6 @@ constexpr std::size_t dictionary_limit = 128 * 1024;
 // is not one of ours.
 constexpr unsigned long long unpacked_limit = 64ull * 1024 * 1024;
 
-struct CompressionContext {
-  ZSTD_CCtx* context = ZSTD_createCCtx();
-  ~CompressionContext() { ZSTD_freeCCtx(context); }
-};
-
 }  // namespace
 
 std::string run_dictionary(const std::vector<engine::PupilResult>& pupils) {
@@ -47,20 +42,22 @@ FlagPacker::FlagPacker(std::string dictionary) : dictionary_(std::move(dictionar
 
 FlagPacker::~FlagPacker() { ZSTD_freeCDict(compression_); }
 
-std::vector<Bytes> FlagPacker::pack(const std::vector<std::string>& texts) const {
-  CompressionContext c;
-  if (c.context == nullptr) throw std::bad_alloc();
-  std::vector<Bytes> out;
-  out.reserve(texts.size());
-  for (const std::string& text : texts) {
-    Bytes& packed = out.emplace_back(ZSTD_compressBound(text.size()));
-    const std::size_t size =
-        ZSTD_compress_usingCDict(c.context, packed.data(), packed.size(), text.data(), text.size(), compression_);
-    // With a buffer of ZSTD_compressBound, compression fails only when memory runs out.
-    if (ZSTD_isError(size)) throw std::bad_alloc();
-    packed.resize(size);
-  }
-  return out;
+FlagPacker::Session::Session(const FlagPacker& packer) : packer_(packer), context_(ZSTD_createCCtx()) {
+  if (context_ == nullptr) throw std::bad_alloc();
+}
+
+FlagPacker::Session::~Session() { ZSTD_freeCCtx(context_); }
+
+Bytes FlagPacker::Session::pack(const engine::Flag& flag) {
+  text_.clear();
+  put_flag_texts_json(text_, flag);
+  Bytes packed(ZSTD_compressBound(text_.size()));
+  const std::size_t size = ZSTD_compress_usingCDict(context_, packed.data(), packed.size(), text_.data(), text_.size(),
+                                                    packer_.compression_);
+  // With a buffer of ZSTD_compressBound, compression fails only when memory runs out.
+  if (ZSTD_isError(size)) throw std::bad_alloc();
+  packed.resize(size);
+  return packed;
 }
 
 FlagUnpacker::FlagUnpacker(Connection& connection) : connection_(connection), context_(ZSTD_createDCtx()) {

@@ -21,6 +21,7 @@
 #include "sqlite.hpp"
 #include "waymark/engine/result.hpp"
 
+struct ZSTD_CCtx_s;
 struct ZSTD_CDict_s;
 struct ZSTD_DDict_s;
 struct ZSTD_DCtx_s;
@@ -32,7 +33,7 @@ namespace waymark::store::detail {
 std::string run_dictionary(const std::vector<engine::PupilResult>& pupils);
 
 /// Compresses flags' texts against one run's dictionary; one packer may be used by several threads
-/// at once (each call has its own compression context).
+/// at once, each with its own Session.
 class FlagPacker {
 public:
   explicit FlagPacker(std::string dictionary);
@@ -42,8 +43,21 @@ public:
 
   const std::string& dictionary() const { return dictionary_; }
 
-  /// Packs each text of `texts` (flag_texts_json), in order.
-  std::vector<Bytes> pack(const std::vector<std::string>& texts) const;
+  /// Packs flags one after another on one thread (a compression context and a text buffer, reused).
+  class Session {
+  public:
+    explicit Session(const FlagPacker& packer);
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    ~Session();
+    /// The flag's texts (flag_texts_json), packed.
+    Bytes pack(const engine::Flag& flag);
+
+  private:
+    const FlagPacker& packer_;
+    ZSTD_CCtx_s* context_ = nullptr;
+    std::string text_;
+  };
 
 private:
   std::string dictionary_;

@@ -121,9 +121,10 @@ std::optional<std::vector<std::string>> parse_strings(const std::string& text) {
   return out;
 }
 
-std::string explanation_json(const engine::Explanation& e) {
-  std::string out;
-  out.reserve(1024);
+namespace {
+
+// Appended in place: a flag's packed texts hold it, so it is written once rather than built and copied.
+void put_explanation_json(std::string& out, const engine::Explanation& e) {
   out += "{\"rule\":";
   put_string(out, e.rule);
   out += ",\"rule_at\":";
@@ -153,6 +154,14 @@ std::string explanation_json(const engine::Explanation& e) {
   out += ",\"cite\":";
   put_string(out, e.cite);
   out += '}';
+}
+
+}  // namespace
+
+std::string explanation_json(const engine::Explanation& e) {
+  std::string out;
+  out.reserve(1024);
+  put_explanation_json(out, e);
   return out;
 }
 
@@ -194,7 +203,11 @@ std::optional<engine::Explanation> parse_explanation(const std::string& text) {
 
 std::string flag_texts_json(const engine::Flag& flag) {
   std::string out;
-  out.reserve(2048);
+  put_flag_texts_json(out, flag);
+  return out;
+}
+
+void put_flag_texts_json(std::string& out, const engine::Flag& flag) {
   out += "{\"actions\":";
   put_json_strings(out, flag.actions);
   out += ",\"notify\":";
@@ -202,9 +215,8 @@ std::string flag_texts_json(const engine::Flag& flag) {
   out += ",\"cite\":";
   put_json_string(out, flag.cite);
   out += ",\"explanation\":";
-  out += explanation_json(flag.explanation);
+  put_explanation_json(out, flag.explanation);
   out += '}';
-  return out;
 }
 
 bool read_flag_texts(std::string_view json, engine::Flag& flag) {

@@ -21,6 +21,8 @@ std::optional<engine::Explanation> parse_explanation(const std::string& text);
 /// A flag's actions, notify list, citation and explanation as one JSON object, the text a flag
 /// packs (flag_packing.hpp): {"actions":[...],"notify":[...],"cite":"...","explanation":{...}}.
 std::string flag_texts_json(const engine::Flag& flag);
+/// The same appended to `out`.
+void put_flag_texts_json(std::string& out, const engine::Flag& flag);
 /// Reads flag_texts_json's object back into `flag`; false when it is not one.
 bool read_flag_texts(std::string_view json, engine::Flag& flag);
 

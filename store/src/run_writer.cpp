@@ -116,16 +116,12 @@ std::vector<Prepared> prepare(const std::vector<engine::PupilResult>& pupils, st
                               const std::vector<std::int64_t>& first_due, const detail::FlagPacker* packer) {
   const auto& flags = detail::chained_table("flags");
   const auto& due = detail::chained_table("due");
-  std::vector<std::string> texts;
-  for (std::size_t n = from; n < to; ++n) {
-    for (const engine::Flag& f : pupils[n].flags) texts.push_back(detail::flag_texts_json(f));
-  }
-  if (!texts.empty() && packer == nullptr) throw std::logic_error("flags to store before the run's dictionary");
-  std::vector<detail::Bytes> packed = texts.empty() ? std::vector<detail::Bytes>() : packer->pack(texts);
+  std::optional<detail::FlagPacker::Session> packing;  // the dictionary is made before flags come
+  if (packer != nullptr) packing.emplace(*packer);
   std::vector<Prepared> rows;
-  std::size_t next_packed = 0;
   for (std::size_t n = from; n < to; ++n) {
     const engine::PupilResult& p = pupils[n];
+    if (!p.flags.empty() && !packing) throw std::logic_error("a flag to store before its run's dictionary");
     for (std::size_t i = 0; i < p.flags.size(); ++i) {
       const engine::Flag& f = p.flags[i];
       Prepared& r = rows.emplace_back();
@@ -144,7 +140,7 @@ std::vector<Prepared> prepare(const std::vector<engine::PupilResult>& pupils, st
                   text(""),
                   text(""),
                   text(""),
-                  SqlValue(std::move(packed[next_packed++]))};
+                  SqlValue(packing->pack(f))};
       r.hash = detail::hash_row(flags, r.values);
     }
     for (std::size_t i = 0; i < p.due.size(); ++i) {

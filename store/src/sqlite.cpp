@@ -26,8 +26,8 @@ const bool sqlite_allocation_counting_off = [] {
 Connection::Connection(const std::string& path, const ConnectionOptions& options)
     : path_(path), busy_timeout_(options.busy_timeout) {
   // NOMUTEX: a connection is only ever used by one thread at a time (the server opens one Store per
-  // thread; the store's helper threads never call SQLite), so SQLite's lock around every call on it
-  // guards nothing, and taking it was a tenth of audit verify's reading.
+  // thread; a run's or verify's second, reading connection is used by one task at a time), so SQLite's
+  // lock around every call on it guards nothing, and taking it was a tenth of audit verify's reading.
   const int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOFOLLOW |
                     SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);

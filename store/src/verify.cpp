@@ -211,6 +211,37 @@ std::vector<std::int64_t> ChainReader::named_rows(const detail::ChainedTable& ta
   return out;
 }
 
+// What step 5 reads of the pupils' case data, for the steps after it.
+struct CaseData {
+  struct Problem {
+    std::optional<std::int64_t> import;  // the import whose chain entry the problem is reported under
+    std::string table;
+    std::int64_t row = 0;
+    std::string what;
+  };
+  std::size_t versions = 0;
+  std::vector<std::pair<std::int64_t, Digest>> version_digest;  // version id -> digest recomputed, by id
+  std::vector<std::pair<std::string, std::int64_t>> pupil_versions;  // (pupil, version) of every version
+  std::vector<Problem> problems;
+};
+CaseData read_case_data(Connection& c);
+
+// A second read-only connection to the database, in a read transaction (second_reader()).
+struct SecondReader {
+  explicit SecondReader(const Connection& c)
+      : connection(c.path(), options(c)), snapshot(connection, Transaction::Kind::read) {
+    connection.set_activity("verify");
+  }
+  static detail::ConnectionOptions options(const Connection& c) {
+    detail::ConnectionOptions o;
+    o.read_only = true;
+    o.busy_timeout = c.busy_timeout();
+    return o;
+  }
+  Connection connection;
+  Transaction snapshot;
+};
+
 class Verifier {
 public:
   Verifier(Connection& connection, AuditReport& report) : c_(connection), report_(report) {}
@@ -220,7 +251,7 @@ public:
   void check_entry(const ChainBlock& block, std::size_t i, std::int64_t& expected, const std::optional<Digest>& anchor);
   void head();
   void unchained();
-  void case_data();
+  void case_data(CaseData data);
   void pupils();
   void counts();
   void runs();
@@ -432,13 +463,19 @@ struct VersionBlock {
 };
 
 // 5. Pupil data: each version against its digest, and each import's list of versions (which the
-// chain covers through the import's row), so a version added, removed or re-pointed is caught.
-void Verifier::case_data() {
+// chain covers through the import's row), so a version added, removed or re-pointed is caught. Read
+// on a connection of its own (Store::verify runs it beside the chain's walk); its problems name their
+// import, whose chain entry is known once the chain has been walked.
+CaseData read_case_data(Connection& c) {
+  CaseData out;
+  const auto problem = [&out](std::optional<std::int64_t> import, std::string table, std::int64_t row, std::string what) {
+    out.problems.push_back({import, std::move(table), row, std::move(what)});
+  };
   std::map<std::int64_t, std::unique_ptr<detail::Sha256>> import_versions;
   {
     const std::string versions = std::string("SELECT ") + detail::version_columns + " FROM pupil_versions v ORDER BY v.id";
     const std::string records = std::string("SELECT ") + detail::record_columns + " FROM records r ORDER BY r.version_id, r.seq";
-    detail::VersionStream stream(c_, versions, records, nullptr, true);
+    detail::VersionStream stream(c, versions, records, nullptr, true);
     bool versions_left = true;  // a finished statement must not be stepped again: SQLite would restart it
     const auto read = [&](VersionBlock& block) {
       std::size_t n = 0;
@@ -457,11 +494,11 @@ void Verifier::case_data() {
       for (std::size_t i = 0; i < block.size(); ++i) {
         const detail::VersionRow& row = block.rows[i];
         const Digest& computed = block.computed[i];
-        ++report_.pupil_versions;
-        version_digest_.emplace_back(row.id, computed);
-        pupil_versions_.emplace_back(row.pupil.id, row.id);
+        ++out.versions;
+        out.version_digest.emplace_back(row.id, computed);
+        out.pupil_versions.emplace_back(row.pupil.id, row.id);
         if (detail::digest_of(row.digest) != computed) {
-          problem(import_entry(row.import_id), "pupil_versions", row.id,
+          problem(row.import_id, "pupil_versions", row.id,
                   "the case data of pupil " + row.pupil.id + " (version " + std::to_string(row.id) + ", import " +
                       std::to_string(row.import_id) + ") was changed after it was imported");
         }
@@ -478,7 +515,7 @@ void Verifier::case_data() {
     };
     pipelined<VersionBlock>(read, digest, take);
   }
-  Statement imports(c_, "SELECT id, versions_digest FROM imports ORDER BY id");
+  Statement imports(c, "SELECT id, versions_digest FROM imports ORDER BY id");
   while (imports.step()) {
     const std::int64_t id = imports.integer(0);
     Digest computed{};
@@ -490,19 +527,44 @@ void Verifier::case_data() {
       computed = empty.finish();
     }
     if (detail::digest_of(imports.blob(1)) != computed) {
-      problem(import_entry(id), "imports", id,
+      problem(id, "imports", id,
               "the pupil versions stored by import " + std::to_string(id) +
                   " were altered: versions were added, removed, re-pointed or their digests rewritten");
     }
     import_versions.erase(id);
   }
   for (const auto& [id, h] : import_versions) {
-    problem(0, "pupil_versions", 0, "pupil versions name import " + std::to_string(id) + ", which does not exist");
+    problem(std::nullopt, "pupil_versions", 0, "pupil versions name import " + std::to_string(id) + ", which does not exist");
   }
-  Statement orphans(c_, "SELECT count(*) FROM records r WHERE NOT EXISTS "
-                        "(SELECT 1 FROM pupil_versions v WHERE v.id = r.version_id)");
+  Statement orphans(c, "SELECT count(*) FROM records r WHERE NOT EXISTS "
+                       "(SELECT 1 FROM pupil_versions v WHERE v.id = r.version_id)");
   if (orphans.step() && orphans.integer(0) > 0) {
-    problem(0, "records", 0, std::to_string(orphans.integer(0)) + " record rows belong to no pupil version");
+    problem(std::nullopt, "records", 0, std::to_string(orphans.integer(0)) + " record rows belong to no pupil version");
+  }
+  return out;
+}
+
+void Verifier::case_data(CaseData data) {
+  report_.pupil_versions += data.versions;
+  version_digest_ = std::move(data.version_digest);
+  pupil_versions_ = std::move(data.pupil_versions);
+  for (CaseData::Problem& p : data.problems) {
+    problem(p.import ? import_entry(*p.import) : 0, std::move(p.table), p.row, std::move(p.what));
+  }
+}
+
+// A read-only connection in the same snapshot as `c` (whose read transaction has begun), for reading
+// case data beside the chain's walk; nothing when that cannot be made sure of. Every write waymark
+// makes to what verify checks appends to the chain, so the same last entry on both means no commit came
+// between the two snapshots.
+std::unique_ptr<SecondReader> second_reader(Connection& c) {
+  const auto last_entry = [](Connection& x) { return x.query_integer("SELECT coalesce(max(seq), 0) FROM chain"); };
+  try {
+    auto reader = std::make_unique<SecondReader>(c);
+    if (last_entry(reader->connection) != last_entry(c)) return nullptr;
+    return reader;
+  } catch (const detail::SqlError&) {
+    return nullptr;  // verify reads it all on its one connection instead
   }
 }
 
@@ -703,10 +765,15 @@ std::optional<AuditReport> Store::verify(dsl::Diagnostics& diagnostics, const st
     AuditReport report;
     Verifier verifier(c, report);
     if (verifier.tables()) {
+      // The case data (step 5) is read on a second connection in the same snapshot, on another thread,
+      // while the chain is walked (2-4): the two are most of verify, and neither needs the other.
+      std::unique_ptr<SecondReader> second = second_reader(c);
+      std::future<CaseData> case_data;
+      if (second) case_data = std::async(std::launch::async, [&second] { return read_case_data(second->connection); });
       verifier.chain(wanted_anchor);
       verifier.head();
       verifier.unchained();
-      verifier.case_data();
+      verifier.case_data(second ? case_data.get() : read_case_data(c));
       verifier.pupils();
       verifier.counts();
       verifier.runs();
