@@ -186,9 +186,12 @@ CREATE INDEX sessions_by_user ON sessions (user_change);
 // nearly all alike from flag to flag) are stored together in `packed`, a zstd frame compressed against
 // the run's `dictionary` (docs/store.md, "Packed flags"); the four text columns are then empty. Rows
 // stored before keep their texts and no packed column. Both columns are chained (ChainedTable).
+// It also moves the server's sessions to a file of their own (users.cpp): signing in must not wait
+// for a run's write lock. The sessions kept here are dropped (their users sign in again).
 constexpr std::string_view version_4 = R"sql(
 ALTER TABLE runs ADD COLUMN dictionary BLOB;
 ALTER TABLE flags ADD COLUMN packed BLOB;
+DROP TABLE sessions;
 )sql";
 
 }  // namespace

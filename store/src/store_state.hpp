@@ -19,6 +19,7 @@ struct Store::State {
   std::string path;
   OpenOptions options;
   std::unique_ptr<detail::Connection> connection;
+  std::unique_ptr<detail::Connection> sessions;  // the server's sessions: a file of their own (users.cpp)
 };
 
 namespace detail {

@@ -4,6 +4,12 @@
 
 #include "waymark/store/store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "chain.hpp"
 #include "result_codec.hpp"
 #include "schema.hpp"
@@ -80,6 +86,81 @@ std::optional<UserAccount> Store::add_user(const UserAccount& user, dsl::Diagnos
   });
 }
 
+namespace {
+
+// Sessions live in a database file of their own beside the store (`FILE.sessions`): writing one must
+// never wait for the store's write lock, which `run --db` holds while it stores a run (about ten
+// seconds for an LA's roll), or a SENCO signing in during the nightly run would be told to try again.
+// A session names the user change it was granted under, and the server checks that the change is
+// still the user's latest (Store::user_of_change), so removing or re-adding a user ends their
+// sessions. The file is bound to its store by the store's first chain entry (every store with users
+// has one: adding a user appends it), so that a store made again under the same name, whose user
+// changes are numbered from 1 again, never honours a session granted by the one before.
+constexpr std::string_view sessions_schema = R"sql(
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_change INTEGER NOT NULL,
+  csrf TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_change);
+CREATE TABLE IF NOT EXISTS granted_by (
+  store BLOB NOT NULL
+) STRICT;
+)sql";
+
+std::string sessions_path(const Store::State& state) { return state.path + ".sessions"; }
+
+// The store's identity for its sessions file: its first chain entry's hash (empty before there is one).
+detail::Bytes store_identity(Connection& store) {
+  Statement first(store, "SELECT hash FROM chain WHERE seq = (SELECT min(seq) FROM chain)");
+  return first.step() ? first.blob(0) : detail::Bytes{};
+}
+
+// The sessions file of this store, opened on first use; for a store opened to write, made private to
+// its owner (it holds each session's CSRF token) and emptied if it was granted by another store.
+Connection& sessions_of(Store::State& state) {
+  if (state.sessions) return *state.sessions;
+  const std::string path = sessions_path(state);
+  const bool writes = state.options.mode != OpenMode::read;
+  if (writes) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw detail::SqlError("cannot-open",
+                             "cannot open the sessions file '" + path + "': " + std::strerror(errno));
+    }
+    ::close(fd);
+  }
+  detail::ConnectionOptions options;
+  options.read_only = !writes;
+  options.busy_timeout = state.connection->busy_timeout();
+  auto c = std::make_unique<Connection>(path, options);
+  c->set_activity("keep the sessions in");
+  if (writes) {
+    Statement wal(*c, "PRAGMA journal_mode = WAL");  // one connection per server thread
+    wal.step();
+    wal.reset();
+    c->exec("PRAGMA synchronous = NORMAL");  // a session lost in a power cut is only a sign-in again
+    c->exec(sessions_schema);
+    const detail::Bytes identity = store_identity(*state.connection);
+    Transaction transaction(*c, Transaction::Kind::immediate);
+    Statement granted(*c, "SELECT store FROM granted_by");
+    if (!granted.step() || granted.blob(0) != identity) {
+      c->exec("DELETE FROM sessions; DELETE FROM granted_by");
+      Statement bind(*c, "INSERT INTO granted_by (store) VALUES (?)");
+      bind.bind(1, identity);
+      bind.run();
+    }
+    granted.reset();
+    transaction.commit();
+  }
+  state.sessions = std::move(c);
+  return *state.sessions;
+}
+
+}  // namespace
+
 bool Store::remove_user(const std::string& name, dsl::Diagnostics& diagnostics) {
   return detail::guarded(*state_, diagnostics, "remove the user from", true, [&]() -> std::optional<bool> {
            Connection& c = *state_->connection;
@@ -90,11 +171,18 @@ bool Store::remove_user(const std::string& name, dsl::Diagnostics& diagnostics) 
                                "no user '" + name + "' in '" + c.path() + "': 'waymark user list' shows who there is");
              return std::nullopt;
            }
-           Statement end(c, "DELETE FROM sessions WHERE user_change = ?");
-           end.bind(1, account->change);
-           end.run();
            append_change(c, name, "remove", "", {}, "");
            transaction.commit();
+           // Their sessions ended with the change (it is no longer their latest); the rows go too, where
+           // a server keeps sessions. Best effort: the removal is stored either way.
+           try {
+             if (::access(sessions_path(*state_).c_str(), F_OK) == 0) {
+               Statement end(sessions_of(*state_), "DELETE FROM sessions WHERE user_change = ?");
+               end.bind(1, account->change);
+               end.run();
+             }
+           } catch (const detail::SqlError&) {
+           }
            return true;
          })
       .value_or(false);
@@ -142,13 +230,11 @@ std::optional<UserAccount> Store::user_of_change(std::int64_t change, dsl::Diagn
 
 bool Store::start_session(const SessionRecord& session, dsl::Diagnostics& diagnostics) {
   return detail::guarded(*state_, diagnostics, "start a session in", true, [&]() -> std::optional<bool> {
-           Connection& c = *state_->connection;
-           Transaction transaction(c, Transaction::Kind::immediate);
-           Statement s(c, "INSERT INTO sessions (token_hash, user_change, csrf, created, last_seen) VALUES (?, ?, ?, ?, ?)");
+           Statement s(sessions_of(*state_),
+                       "INSERT INTO sessions (token_hash, user_change, csrf, created, last_seen) VALUES (?, ?, ?, ?, ?)");
            s.bind(1, session.token_hash).bind(2, session.user_change).bind(3, session.csrf);
            s.bind(4, session.created).bind(5, session.last_seen);
            s.run();
-           transaction.commit();
            return true;
          })
       .value_or(false);
@@ -157,8 +243,7 @@ bool Store::start_session(const SessionRecord& session, dsl::Diagnostics& diagno
 std::optional<SessionRecord> Store::find_session(const std::vector<std::uint8_t>& token_hash,
                                                  dsl::Diagnostics& diagnostics) {
   return detail::guarded(*state_, diagnostics, "read a session from", false, [&]() -> std::optional<SessionRecord> {
-    Statement s(*state_->connection,
-                "SELECT user_change, csrf, created, last_seen FROM sessions WHERE token_hash = ?");
+    Statement s(sessions_of(*state_), "SELECT user_change, csrf, created, last_seen FROM sessions WHERE token_hash = ?");
     s.bind(1, token_hash);
     if (!s.step()) return std::nullopt;
     SessionRecord r;
@@ -176,36 +261,20 @@ namespace {
 template <class Bind>
 bool write_sessions(Store::State& state, dsl::Diagnostics& diagnostics, const char* sql, Bind&& bind) {
   return detail::guarded(state, diagnostics, "update the sessions in", true, [&]() -> std::optional<bool> {
-           Connection& c = *state.connection;
-           Transaction transaction(c, Transaction::Kind::immediate);
-           Statement s(c, sql);
+           Statement s(sessions_of(state), sql);
            bind(s);
            s.run();
-           transaction.commit();
            return true;
          })
       .value_or(false);
 }
 
-// A write that may be skipped: done at once if the write lock is free, else left for next time, without
-// waiting and without a diagnostic. A run being stored holds the lock for half a minute or more, and a
-// page must not wait that long to refresh when its session was last seen.
-template <typename Bind>
-bool write_sessions_if_free(Store::State& state, const char* sql, Bind&& bind) {
-  Connection& c = *state.connection;
-  const std::chrono::milliseconds usual = c.busy_timeout();
-  c.set_busy_timeout(std::chrono::milliseconds(0));
-  dsl::Diagnostics ignored;
-  const bool done = write_sessions(state, ignored, sql, std::forward<Bind>(bind));
-  c.set_busy_timeout(usual);
-  return done;
-}
-
 }  // namespace
 
 bool Store::touch_session(const std::vector<std::uint8_t>& token_hash, std::int64_t now) {
-  return write_sessions_if_free(*state_, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
-                                [&](Statement& s) { s.bind(1, now).bind(2, token_hash); });
+  dsl::Diagnostics ignored;  // best effort: a later request refreshes it
+  return write_sessions(*state_, ignored, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+                        [&](Statement& s) { s.bind(1, now).bind(2, token_hash); });
 }
 
 bool Store::end_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagnostics& diagnostics) {
@@ -214,8 +283,9 @@ bool Store::end_session(const std::vector<std::uint8_t>& token_hash, dsl::Diagno
 }
 
 bool Store::end_idle_sessions(std::int64_t before) {
-  return write_sessions_if_free(*state_, "DELETE FROM sessions WHERE last_seen < ?",
-                                [&](Statement& s) { s.bind(1, before); });
+  dsl::Diagnostics ignored;
+  return write_sessions(*state_, ignored, "DELETE FROM sessions WHERE last_seen < ?",
+                        [&](Statement& s) { s.bind(1, before); });
 }
 
 }  // namespace waymark::store
