@@ -230,28 +230,8 @@ std::unique_ptr<RunWriter> Store::begin_run(dsl::Date as_of, const engine::PackI
 // evaluated) on another thread while this one stores the slice before; reading was a sixth of the
 // thread that stores. Its snapshot is exactly what the writer sees: the writer took the write lock
 // first (BEGIN IMMEDIATE), so nothing can be committed in between, and the run writes no case data.
-namespace {
-
-// A read-only connection beside the writer's, in one read transaction.
-struct ReadingConnection {
-  explicit ReadingConnection(const Connection& writer)
-      : connection(writer.path(), options(writer)), snapshot(connection, Transaction::Kind::read) {}
-
-  static detail::ConnectionOptions options(const Connection& writer) {
-    detail::ConnectionOptions o;
-    o.read_only = true;
-    o.busy_timeout = writer.busy_timeout();
-    return o;
-  }
-
-  Connection connection;  // used by one thread at a time: whichever calls CaseloadCursor::next()
-  Transaction snapshot;
-};
-
-}  // namespace
-
 struct CaseloadCursor::State {
-  State(RunWriter::State& run_state, std::unique_ptr<ReadingConnection> reading_,
+  State(RunWriter::State& run_state, std::unique_ptr<detail::ReadingConnection> reading_,
         const detail::VersionQueries& queries, const dsl::Vocabulary& vocabulary)
       : run(run_state),
         reading(std::move(reading_)),
@@ -260,7 +240,7 @@ struct CaseloadCursor::State {
         expected(queries.pupils) {}
 
   RunWriter::State& run;
-  std::unique_ptr<ReadingConnection> reading;
+  std::unique_ptr<detail::ReadingConnection> reading;
   detail::VersionStream stream;
   detail::CaseloadReader reader;  // declared after the stream it reads
   std::size_t expected;
@@ -314,7 +294,7 @@ std::unique_ptr<CaseloadCursor> RunWriter::read_current(const dsl::Vocabulary& v
   auto cursor = detail::guarded(s.store, diagnostics, "read the caseload from", true,
                                 [&]() -> std::optional<std::unique_ptr<CaseloadCursor>> {
     // The selection's temporary table is made on the connection that reads with it.
-    auto reading = std::make_unique<ReadingConnection>(s.c);
+    auto reading = std::make_unique<detail::ReadingConnection>(s.c);
     const auto queries = detail::current_version_queries(reading->connection, pupils, diagnostics);
     if (!queries) return std::nullopt;
     return std::make_unique<CaseloadCursor>(

@@ -320,4 +320,18 @@ void Transaction::commit() {
   open_ = false;
 }
 
+namespace {
+
+ConnectionOptions reading_options(const Connection& other) {
+  ConnectionOptions o;
+  o.read_only = true;
+  o.busy_timeout = other.busy_timeout();
+  return o;
+}
+
+}  // namespace
+
+ReadingConnection::ReadingConnection(const Connection& other)
+    : connection(other.path(), reading_options(other)), snapshot(connection, Transaction::Kind::read) {}
+
 }  // namespace waymark::store::detail

@@ -166,4 +166,13 @@ private:
   bool open_ = false;
 };
 
+/// A second, read-only connection to the file `other` is open on (with its busy timeout), in a read
+/// transaction: a run reads its inputs on one while it stores, and verify reads the case data on one
+/// while it walks the chain. The caller makes sure the snapshot is the one it needs.
+struct ReadingConnection {
+  explicit ReadingConnection(const Connection& other);
+  Connection connection;  // used by one thread at a time
+  Transaction snapshot;
+};
+
 }  // namespace waymark::store::detail

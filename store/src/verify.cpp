@@ -226,22 +226,6 @@ struct CaseData {
 };
 CaseData read_case_data(Connection& c);
 
-// A second read-only connection to the database, in a read transaction (second_reader()).
-struct SecondReader {
-  explicit SecondReader(const Connection& c)
-      : connection(c.path(), options(c)), snapshot(connection, Transaction::Kind::read) {
-    connection.set_activity("verify");
-  }
-  static detail::ConnectionOptions options(const Connection& c) {
-    detail::ConnectionOptions o;
-    o.read_only = true;
-    o.busy_timeout = c.busy_timeout();
-    return o;
-  }
-  Connection connection;
-  Transaction snapshot;
-};
-
 class Verifier {
 public:
   Verifier(Connection& connection, AuditReport& report) : c_(connection), report_(report) {}
@@ -557,10 +541,11 @@ void Verifier::case_data(CaseData data) {
 // case data beside the chain's walk; nothing when that cannot be made sure of. Every write waymark
 // makes to what verify checks appends to the chain, so the same last entry on both means no commit came
 // between the two snapshots.
-std::unique_ptr<SecondReader> second_reader(Connection& c) {
+std::unique_ptr<detail::ReadingConnection> second_reader(Connection& c) {
   const auto last_entry = [](Connection& x) { return x.query_integer("SELECT coalesce(max(seq), 0) FROM chain"); };
   try {
-    auto reader = std::make_unique<SecondReader>(c);
+    auto reader = std::make_unique<detail::ReadingConnection>(c);
+    reader->connection.set_activity("verify");
     if (last_entry(reader->connection) != last_entry(c)) return nullptr;
     return reader;
   } catch (const detail::SqlError&) {
@@ -767,7 +752,7 @@ std::optional<AuditReport> Store::verify(dsl::Diagnostics& diagnostics, const st
     if (verifier.tables()) {
       // The case data (step 5) is read on a second connection in the same snapshot, on another thread,
       // while the chain is walked (2-4): the two are most of verify, and neither needs the other.
-      std::unique_ptr<SecondReader> second = second_reader(c);
+      std::unique_ptr<detail::ReadingConnection> second = second_reader(c);
       std::future<CaseData> case_data;
       if (second) case_data = std::async(std::launch::async, [&second] { return read_case_data(second->connection); });
       verifier.chain(wanted_anchor);

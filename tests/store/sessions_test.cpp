@@ -31,23 +31,31 @@ SessionRecord session_of(const UserAccount& account, std::uint8_t token) {
   return session;
 }
 
+// The SENCO added to `server` and signed in with token 7.
+SessionRecord signed_in(Store& server, dsl::Diagnostics& d) {
+  const auto account = server.add_user(senco(), d);
+  EXPECT_TRUE(account) << text(d);
+  const SessionRecord session = session_of(account.value_or(UserAccount{}), 7);
+  EXPECT_TRUE(server.start_session(session, d)) << text(d);
+  return session;
+}
+
 TEST(Sessions, NeverWaitForARunBeingStored) {
   TempDir dir;
   const std::string db = dir.file("school.db");
   auto server = open(db);
   import(*server, example_cases());
   dsl::Diagnostics d;
-  const auto account = server->add_user(senco(), d);
-  ASSERT_TRUE(account) << text(d);
-  const SessionRecord first = session_of(*account, 7);
-  ASSERT_TRUE(server->start_session(first, d)) << text(d);
+  const SessionRecord first = signed_in(*server, d);
+  ASSERT_FALSE(d.has_errors()) << text(d);
 
   auto running = open(db, OpenMode::write);  // another process storing a run holds the write lock
   auto writer = running->begin_run(day("2025-11-17"), identity(example_pack()), std::nullopt, now_utc(), d);
   ASSERT_TRUE(writer) << text(d);
   const auto started = std::chrono::steady_clock::now();
   // A SENCO signs in, an open page refreshes its session, idle sessions are dropped: all done at once.
-  const SessionRecord second = session_of(*account, 8);
+  SessionRecord second = first;
+  second.token_hash = std::vector<std::uint8_t>(32, 8);
   EXPECT_TRUE(server->start_session(second, d)) << text(d);
   EXPECT_TRUE(server->touch_session(first.token_hash, 2000));
   EXPECT_EQ(server->find_session(first.token_hash, d)->last_seen, 2000);
@@ -65,9 +73,8 @@ TEST(Sessions, AreKeptInAFilePrivateToItsOwner) {
   const std::string db = dir.file("school.db");
   auto server = open(db);
   dsl::Diagnostics d;
-  const auto account = server->add_user(senco(), d);
-  ASSERT_TRUE(account) << text(d);
-  ASSERT_TRUE(server->start_session(session_of(*account, 7), d)) << text(d);
+  signed_in(*server, d);
+  ASSERT_FALSE(d.has_errors()) << text(d);
   struct stat st {};
   ASSERT_EQ(::stat((db + ".sessions").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -83,10 +90,8 @@ TEST(Sessions, AStoreMadeAgainDoesNotHonourTheSessionsOfTheOneBefore) {
   SessionRecord before;
   {
     auto server = open(db);
-    const auto account = server->add_user(senco(), d);
-    ASSERT_TRUE(account) << text(d);
-    before = session_of(*account, 7);
-    ASSERT_TRUE(server->start_session(before, d)) << text(d);
+    before = signed_in(*server, d);
+    ASSERT_FALSE(d.has_errors()) << text(d);
     ASSERT_TRUE(server->find_session(before.token_hash, d).has_value());
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
