@@ -100,7 +100,7 @@ int run_diff(const DiffOptions& options) {
   // Each version reads the cases in its own vocabulary (a new version may add fields). A roll's
   // attendance export is read a block at a time each time, not held twice (diff writes only to
   // standard output, so no output path needs checking against it).
-  std::vector<std::string> streamed;
+  std::vector<engine::StreamedFile> streamed;
   std::optional<engine::Caseload> old_cases =
       load_cases(options.cases, old_pack->pack.vocabulary, sources, diagnostics, &streamed);
   std::optional<engine::Caseload> new_cases =

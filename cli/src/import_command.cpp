@@ -53,9 +53,14 @@ int run_import(const ImportOptions& options) {
   provenance.started = store::now_utc();
   provenance.pack = {pack->top().name, pack->top().version, pack->digest};
   progress.show("loading the case files ...");
-  std::optional<engine::Caseload> caseload = load_cases(options.cases, pack->vocabulary, sources, diagnostics);
+  // A roll's attendance export (hundreds of MB) is read a block at a time rather than held, and read
+  // again for its digest while the pupils are stored.
+  std::vector<engine::StreamedFile> streamed;
+  std::optional<engine::Caseload> caseload = load_cases(options.cases, pack->vocabulary, sources, diagnostics, &streamed);
   if (!caseload) return fail();
-  if (!check_output_path(options.db, source_paths(sources), diagnostics)) {
+  std::vector<std::string> read = source_paths(sources);
+  for (const engine::StreamedFile& f : streamed) read.push_back(f.path);
+  if (!check_output_path(options.db, read, diagnostics)) {
     print_diagnostics(std::cerr, diagnostics, sources, false);
     return exit_usage;
   }
@@ -63,9 +68,15 @@ int run_import(const ImportOptions& options) {
     diagnostics.error({}, "no-pupils", "the files given hold no pupils");
     return fail();
   }
-  for (std::size_t i = first_case_file; i < sources.size(); ++i) {
+  // Every case file in the order it was read, each hashed while the pupils are stored.
+  auto next_streamed = streamed.begin();
+  for (std::size_t i = first_case_file; i <= sources.size(); ++i) {
+    for (; next_streamed != streamed.end() && next_streamed->files_before <= i; ++next_streamed) {
+      provenance.sources.push_back({next_streamed->path, {}, std::nullopt, next_streamed->stamp});
+    }
+    if (i == sources.size()) break;
     const dsl::SourceFile& f = sources.file(static_cast<dsl::FileId>(i));
-    provenance.sources.push_back({f.path(), {}, f.text()});  // hashed while the pupils are stored
+    provenance.sources.push_back({f.path(), {}, f.text()});
   }
   const auto loaded = std::chrono::steady_clock::now();
 

@@ -10,7 +10,7 @@ namespace waymark::cli {
 
 std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,
                                            dsl::SourceSet& sources, dsl::Diagnostics& diagnostics,
-                                           std::vector<std::string>* streamed) {
+                                           std::vector<engine::StreamedFile>* streamed) {
   engine::CaseLoader loader(vocabulary);
   // 16 MB: a school's year of marks is a few MB and is simply read; an LA's roll is hundreds of MB.
   if (streamed != nullptr) loader.stream_attendance_from(std::size_t{16} << 20);

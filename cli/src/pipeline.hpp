@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "waymark/dsl/vocabulary.hpp"
+#include "waymark/engine/case_loader.hpp"
 #include "waymark/engine/evaluate.hpp"
 #include "waymark/engine/pupil.hpp"
 
@@ -14,10 +15,10 @@ namespace waymark::cli {
 
 /// Loads case files and folders (YAML, or the CSV form) in the pack's vocabulary; nothing on any error.
 /// With `streamed`, a large attendance.csv may be read a block at a time rather than kept in `sources`
-/// (a command that needs no file's text afterwards); its path is added there, an input all the same.
+/// (a command that needs no file's text afterwards); it is added there, an input all the same.
 std::optional<engine::Caseload> load_cases(const std::vector<std::string>& paths, const dsl::Vocabulary& vocabulary,
                                            dsl::SourceSet& sources, dsl::Diagnostics& diagnostics,
-                                           std::vector<std::string>* streamed = nullptr);
+                                           std::vector<engine::StreamedFile>* streamed = nullptr);
 
 /// Parses `--as-of` (default: today's date); nothing, with a diagnostic, when it is not a date.
 std::optional<dsl::Date> parse_as_of(const std::string& text, dsl::Diagnostics& diagnostics);

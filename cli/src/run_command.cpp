@@ -180,7 +180,7 @@ int run_run(const RunOptions& options) {
   engine::Caseload caseload;  // the case files; then, with --out-dir, every pupil evaluated
   NextSlice next_slice;
   std::size_t total = 0;
-  std::vector<std::string> streamed_inputs;  // case files read a block at a time, not kept in `sources`
+  std::vector<engine::StreamedFile> streamed_inputs;  // case files read a block at a time, not kept in `sources`
   if (!options.db.empty()) {
     progress.show("reading the cases from " + options.db + " ...");
     db = open_store_for_run(options.db, diagnostics);
@@ -201,7 +201,7 @@ int run_run(const RunOptions& options) {
     total = caseload.pupils.size();
   }
   inputs = source_paths(sources);
-  inputs.insert(inputs.end(), streamed_inputs.begin(), streamed_inputs.end());
+  for (const engine::StreamedFile& f : streamed_inputs) inputs.push_back(f.path);
   const std::vector<std::string> db_files = database_paths(options.db);
   inputs.insert(inputs.end(), db_files.begin(), db_files.end());
   if (!check_output_path(options.out, inputs, diagnostics)) return fail(exit_usage);

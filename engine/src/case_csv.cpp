@@ -919,13 +919,15 @@ std::optional<std::vector<Pupil>> read_case_csv_streaming(const dsl::SourceSet& 
                                                            std::optional<dsl::FileId> records,
                                                            const std::string& attendance,
                                                            const dsl::Vocabulary& vocabulary,
-                                                           const AttendanceCodes& codes) {
+                                                           const AttendanceCodes& codes, dsl::FileStamp& stamp) {
   // Opened as read_source opens an input: never blocking, and only a regular file is read.
   const int fd = ::open(attendance.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return std::nullopt;
   struct stat st {};
   std::optional<std::vector<Pupil>> out;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+  const std::optional<dsl::FileStamp> opened = dsl::FileStamp::of(fd);
+  if (opened && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    stamp = *opened;
     dsl::Diagnostics quiet;
     CaseCsvReader reader(vocabulary, codes, quiet);
     reader.set_pupils_source(&sources.file(pupils));

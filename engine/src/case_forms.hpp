@@ -32,10 +32,11 @@ std::vector<Pupil> read_case_csv(const dsl::SourceSet& sources, dsl::FileId pupi
 /// never whole: a roll's attendance export is most of its bytes. Nothing, and no diagnostics, when
 /// any file has any problem or the attendance is not the plain export (its exact header, no quoted
 /// cells): the caller then reads it whole into `sources` and calls read_case_csv, which reports.
+/// `stamp` is set to the stamp of the attendance file as it was opened.
 std::optional<std::vector<Pupil>> read_case_csv_streaming(const dsl::SourceSet& sources, dsl::FileId pupils,
                                                            std::optional<dsl::FileId> records,
                                                            const std::string& attendance,
                                                            const dsl::Vocabulary& vocabulary,
-                                                           const AttendanceCodes& codes);
+                                                           const AttendanceCodes& codes, dsl::FileStamp& stamp);
 
 }  // namespace waymark::engine::detail

@@ -113,10 +113,11 @@ std::optional<bool> CaseLoader::add_csv_streamed(const dsl::SourceSet& sources, 
       static_cast<std::size_t>(st.st_size) < stream_from_) {
     return std::nullopt;
   }
+  dsl::FileStamp stamp;
   std::optional<std::vector<Pupil>> pupils = detail::read_case_csv_streaming(
-      sources, pupils_file, records, attendance.generic_string(), vocabulary_, codes_);
+      sources, pupils_file, records, attendance.generic_string(), vocabulary_, codes_, stamp);
   if (!pupils) return std::nullopt;
-  streamed_.push_back(attendance.generic_string());
+  streamed_.push_back({attendance.generic_string(), stamp, sources.size()});
   dsl::Diagnostics local;
   return accept(*pupils, sources, local, diagnostics);
 }

@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <future>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "case_codec.hpp"
 #include "chain.hpp"
@@ -24,6 +28,39 @@ using detail::SqlValue;
 using detail::Statement;
 using detail::Transaction;
 using detail::warn_if_broken;
+
+namespace {
+
+// The digest of a file read a block at a time when it was loaded, read again now. It must be the file
+// that was loaded: the same stamp (device, inode, size, modification time) before and after this read.
+std::string reread_digest(const std::string& path, const dsl::FileStamp& loaded) {
+  const auto changed = [&path]() {
+    return SqlError("changed-input", "'" + path + "' changed while it was being imported: import it again once " +
+                                         "whatever writes it has finished");
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw changed();
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (dsl::FileStamp::of(fd) != loaded) throw changed();
+  detail::Sha256 h;
+  std::vector<char> block(std::size_t{1} << 20);  // reused: no page of the file is held
+  std::uint64_t total = 0;
+  for (;;) {
+    const ssize_t got = ::read(fd, block.data(), block.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw changed();
+    if (got == 0) break;
+    h.update(std::string_view(block.data(), static_cast<std::size_t>(got)));
+    total += static_cast<std::uint64_t>(got);
+  }
+  if (total != loaded.size || dsl::FileStamp::of(fd) != loaded) throw changed();
+  return detail::digest_text(h.finish());
+}
+
+}  // namespace
 
 std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& caseload, const dsl::Vocabulary& vocabulary,
                                                     const ImportProvenance& provenance, dsl::Diagnostics& diagnostics) {
@@ -79,12 +116,17 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
         json += json.size() > 1 ? ",{\"path\":" : "{\"path\":";
         detail::put_json_string(json, source.path);
         json += ",\"sha256\":";
-        detail::put_json_string(json, source.content ? content_digest(*source.content) : source.digest);
+        detail::put_json_string(json, source.content           ? content_digest(*source.content)
+                                      : source.read_with_stamp ? reread_digest(source.path, *source.read_with_stamp)
+                                                               : source.digest);
         json += "}";
       }
       return json + "]";
     });
 
+    // The import's rows refer only to its own import row, to each pupil's row and versions (read or
+    // inserted here), and to the records' own version.
+    const detail::ReferencesUnchecked unchecked(c);
     Transaction transaction(c, Transaction::Kind::immediate);
     ChainWriter chain(c);
     Statement insert_import(c,
@@ -105,7 +147,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
     Statement current(c,
                       "SELECT p.current_version, v.digest FROM pupils p LEFT JOIN pupil_versions v "
                       "ON v.id = p.current_version WHERE p.id = ?");
-    Statement insert_pupil(c, "INSERT INTO pupils (id, current_version) VALUES (?, NULL)");
+    Statement insert_pupil(c, "INSERT INTO pupils (id, current_version) VALUES (?, ?)");
     Statement insert_version(c,
                              "INSERT INTO pupil_versions (pupil_id, import_id, replaces, upn, name, attributes, "
                              "marks_first, marks, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -131,13 +173,7 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
         ++summary.unchanged;
         continue;
       }
-      if (!exists) {
-        insert_pupil.bind(1, p.id);
-        insert_pupil.run();
-        ++summary.added;
-      } else {
-        ++summary.replaced;
-      }
+      ++(exists ? summary.replaced : summary.added);
       insert_version.bind(1, p.id).bind(2, import_id).bind(3, previous).bind(4, p.upn).bind(5, p.name);
       insert_version.bind(6, p.attributes).bind(7, p.marks_first);
       if (p.marks) {
@@ -154,8 +190,13 @@ std::optional<ImportSummary> Store::import_caseload(const engine::Caseload& case
         insert_record.bind(5, r.anchor).bind(6, r.end_date).bind(7, r.fields);
         insert_record.run();
       }
-      set_current.bind(1, version).bind(2, p.id);
-      set_current.run();
+      if (exists) {
+        set_current.bind(1, version).bind(2, p.id);
+        set_current.run();
+      } else {  // a new pupil's row is made with its version (one write, not an insert then an update)
+        insert_pupil.bind(1, p.id).bind(2, version);
+        insert_pupil.run();
+      }
       versions.frame_integer(version);
       versions.frame_text(p.id);
       versions.frame_value(previous ? SqlValue(*previous) : SqlValue());

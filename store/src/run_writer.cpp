@@ -21,36 +21,11 @@ namespace waymark::store {
 
 using detail::ChainWriter;
 using detail::Connection;
+using detail::ReferencesUnchecked;
 using detail::SqlError;
 using detail::SqlValue;
 using detail::Statement;
 using detail::Transaction;
-
-namespace {
-
-// A run's rows refer only to what its own transaction inserted (its run row) or read (each pupil and
-// the version it was read from), so SQLite's checks of those references (three lookups per pupil, two
-// per flag, about a second of a 250,000-pupil run) would prove nothing the writer does not guarantee.
-// They are off for the run's transaction; the setting cannot change inside one, so it is made before
-// the transaction begins and undone after it ends. `audit verify` and the fault tests check references.
-class ReferencesUnchecked {
-public:
-  explicit ReferencesUnchecked(Connection& c) : c_(c) { c_.exec("PRAGMA foreign_keys = OFF"); }
-  ReferencesUnchecked(const ReferencesUnchecked&) = delete;
-  ReferencesUnchecked& operator=(const ReferencesUnchecked&) = delete;
-  ~ReferencesUnchecked() {
-    try {
-      c_.exec("PRAGMA foreign_keys = ON");
-    } catch (const SqlError&) {
-      // Only a connection already failing gets here; it is closed after this command either way.
-    }
-  }
-
-private:
-  Connection& c_;
-};
-
-}  // namespace
 
 struct RunWriter::State {
   State(Store::State& store_state, const StoredCaseload* inputs)
@@ -72,6 +47,7 @@ struct RunWriter::State {
 
   Store::State& store;
   Connection& c;
+  // A run's rows refer only to its own run row and to each pupil and the version it was read from.
   ReferencesUnchecked unchecked;  // before the transaction, and restored after it
   Transaction transaction;  // destroyed after the statements below, rolling back an unfinished run
   ChainWriter chain;

@@ -304,6 +304,20 @@ void CopiedRows::clear() {
   starts_.clear();
 }
 
+// --- ReferencesUnchecked ------------------------------------------------------------------------
+
+ReferencesUnchecked::ReferencesUnchecked(Connection& connection) : connection_(connection) {
+  connection_.exec("PRAGMA foreign_keys = OFF");
+}
+
+ReferencesUnchecked::~ReferencesUnchecked() {
+  try {
+    connection_.exec("PRAGMA foreign_keys = ON");
+  } catch (const SqlError&) {
+    // Only a connection already failing gets here; it is closed after this command either way.
+  }
+}
+
 // --- Transaction --------------------------------------------------------------------------------
 
 Transaction::Transaction(Connection& connection, Kind kind) : connection_(connection) {

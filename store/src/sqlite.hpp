@@ -166,6 +166,23 @@ private:
   bool open_ = false;
 };
 
+/// SQLite's checks of foreign keys off for one writing command's transaction: made before the
+/// transaction begins (the setting cannot change inside one) and undone after it ends. Only for a
+/// writer whose rows refer to nothing but rows its own transaction inserted or read (an import's
+/// pupils, versions and records; a run's rows, its run row and the versions it read): the checks
+/// would prove nothing the writer does not guarantee, and they were a tenth of a 250,000-pupil
+/// import and about a second of a run (docs/store.md, docs/spec-decisions.md).
+class ReferencesUnchecked {
+public:
+  explicit ReferencesUnchecked(Connection& connection);
+  ReferencesUnchecked(const ReferencesUnchecked&) = delete;
+  ReferencesUnchecked& operator=(const ReferencesUnchecked&) = delete;
+  ~ReferencesUnchecked();
+
+private:
+  Connection& connection_;
+};
+
 /// A second, read-only connection to the file `other` is open on (with its busy timeout), in a read
 /// transaction: a run reads its inputs on one while it stores, and verify reads the case data on one
 /// while it walks the chain. The caller makes sure the snapshot is the one it needs.

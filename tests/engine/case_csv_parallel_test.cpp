@@ -232,7 +232,8 @@ struct FolderLoad {
   Caseload caseload;
   std::string diagnostics;
   bool ok = false;
-  std::vector<std::string> streamed;
+  std::vector<StreamedFile> streamed;
+  std::size_t attendance_bytes = 0;
   std::size_t files_kept = 0;  // files held in the SourceSet
   fs::path attendance;
 };
@@ -257,6 +258,7 @@ FolderLoad load_folder(const std::string& name, const std::string& pupils, const
   out.streamed = loader.streamed_files();
   out.files_kept = sources.size();
   out.attendance = dir / "attendance.csv";
+  out.attendance_bytes = static_cast<std::size_t>(fs::file_size(out.attendance));
   out.caseload = loader.finish();
   fs::remove_all(dir);
   return out;
@@ -300,7 +302,10 @@ TEST(CaseCsvStreamed, AStreamedAttendanceFileGivesTheCaseloadOfAWholeRead) {
   ASSERT_TRUE(streamed.ok) << streamed.diagnostics;
   EXPECT_TRUE(whole.streamed.empty());
   ASSERT_EQ(streamed.streamed.size(), 1u);
-  EXPECT_EQ(fs::path(streamed.streamed[0]), streamed.attendance);
+  EXPECT_EQ(fs::path(streamed.streamed[0].path), streamed.attendance);
+  EXPECT_EQ(streamed.streamed[0].files_before, 2u);  // read after pupils.csv and records.csv
+  EXPECT_EQ(streamed.streamed[0].stamp.size, streamed.attendance_bytes);
+  EXPECT_NE(streamed.streamed[0].stamp.inode, 0u);
   EXPECT_EQ(whole.files_kept, 3u);
   EXPECT_EQ(streamed.files_kept, 2u);  // pupils.csv and records.csv only
   expect_same_caseload(whole.caseload, streamed.caseload);

@@ -273,6 +273,35 @@ TEST_F(Cli, NotAWaymarkDatabaseIsSaidPlainly) {
   EXPECT_EQ(slurp(db_), "name,upn\nSam,Q801200110001\n");  // untouched
 }
 
+// A roll's attendance export of 16 MB or more is read a block at a time, not held, and read again
+// for its digest while the pupils are stored. The import records every file in the order it was read,
+// the attendance file's digest is what sha256sum says of it, and the stored caseload is the roll:
+// a run over the database reports exactly what a run over the files does.
+TEST_F(Cli, ImportOfARollWhoseAttendanceIsStreamedRecordsItsDigestAndStoresItExactly) {
+  const std::string roll = dir_.file("roll");
+  const Ran gen = waymark({"gen", "--pupils", "6000", "--seed", "5", "--out", roll, "--from", "2025-09-01",
+                           "--to", "2026-03-20"});
+  ASSERT_EQ(gen.code, 0) << gen.err;
+  const std::string attendance = roll + "/attendance.csv";
+  ASSERT_GE(std::filesystem::file_size(attendance), std::uintmax_t{16} << 20);  // streamed (load_cases)
+  const Ran i = waymark({"import", "--db", db_, roll});
+  ASSERT_EQ(i.code, 0) << i.err;
+  ASSERT_EQ(std::system(("sha256sum " + quote(attendance) + " > " + quote(dir_.file("sum"))).c_str()), 0);
+  const std::string sum = slurp(dir_.file("sum")).substr(0, 64);
+  EXPECT_EQ(sql_text(db_, "SELECT json_extract(sources, '$[2].sha256') FROM imports"), "sha256:" + sum);
+  EXPECT_EQ(sql_text(db_, "SELECT json_extract(sources, '$[0].path') || ' ' || json_extract(sources, '$[1].path') || "
+                          "' ' || json_extract(sources, '$[2].path') FROM imports"),
+            roll + "/pupils.csv " + roll + "/records.csv " + attendance);
+  const Ran from_files =
+      waymark({"run", "--pack", "hertfordshire", "--cases", roll, "--as-of", "2026-03-20", "--format", "json"});
+  ASSERT_EQ(from_files.code, 0) << from_files.err;
+  const Ran from_db =
+      waymark({"run", "--pack", "hertfordshire", "--db", db_, "--as-of", "2026-03-20", "--format", "json"});
+  ASSERT_EQ(from_db.code, 0) << from_db.err;
+  EXPECT_EQ(from_db.out, from_files.out);
+  EXPECT_NE(from_files.out.find("\"flags\": [\n"), std::string::npos);  // pupils were flagged
+}
+
 TEST_F(Cli, SigkillOfTheRealBinaryNeverLeavesAHalfWrittenDatabase) {
   // A generated roll large enough that import and run take a while.
   const std::string roll = dir_.file("roll");

@@ -1,5 +1,9 @@
 // Import (docs/store.md, "Import"): exact round trip into the engine's Pupil, all or nothing per
 // invocation, and re-import keeping the previous version of a pupil for the audit trail.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "support.hpp"
@@ -201,6 +205,64 @@ TEST(Import, RecordsTheDigestOfEachFileItRead) {
             "\"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"},"
             "{\"path\":\"waymark gen --pupils 2\",\"sha256\":\"\"}]");
   EXPECT_TRUE(verify(*store).intact());
+}
+
+// The stamp of a file as a loader saw it when it opened it.
+dsl::FileStamp stamp_of(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  EXPECT_GE(fd, 0) << path;
+  const std::optional<dsl::FileStamp> stamp = dsl::FileStamp::of(fd);
+  ::close(fd);
+  EXPECT_TRUE(stamp.has_value());
+  return stamp.value_or(dsl::FileStamp{});
+}
+
+// A roll's attendance export is read a block at a time, then read again for its digest while the
+// pupils are stored: the digest is the file's SHA-256 (of "abc" again).
+TEST(Import, RecordsTheDigestOfAFileReadAgainFromDisk) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  const std::string file = dir.file("attendance.csv");
+  std::ofstream(file, std::ios::binary) << "abc";
+  auto store = open(db);
+  ImportProvenance given = provenance(example_pack());
+  given.sources.push_back({file, "", std::nullopt, stamp_of(file)});
+  dsl::Diagnostics d;
+  ASSERT_TRUE(store->import_caseload(example_cases(), example_pack().vocabulary(), given, d).has_value()) << text(d);
+  EXPECT_EQ(sql_text(db, "SELECT sources FROM imports"),
+            "[{\"path\":\"" + file + "\",\"sha256\":"
+            "\"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"}]");
+  EXPECT_TRUE(verify(*store).intact());
+}
+
+// If the file read again is not the file that was loaded (written to since, or replaced), its digest
+// would describe other bytes than those imported: nothing is imported, and the message says why.
+TEST(Import, AFileChangedSinceItWasReadIsRefusedAndNothingIsStored) {
+  TempDir dir;
+  const std::string db = dir.file("school.db");
+  const std::string file = dir.file("attendance.csv");
+  std::ofstream(file, std::ios::binary) << "abc";
+  const dsl::FileStamp loaded = stamp_of(file);
+  auto store = open(db);
+  const auto import_expecting_refusal = [&](const std::string& why) {
+    SCOPED_TRACE(why);
+    ImportProvenance given = provenance(example_pack());
+    given.sources.push_back({file, "", std::nullopt, loaded});
+    dsl::Diagnostics d;
+    EXPECT_FALSE(store->import_caseload(example_cases(), example_pack().vocabulary(), given, d).has_value());
+    ASSERT_TRUE(d.has_errors());
+    EXPECT_EQ(d.all().front().code, "changed-input") << text(d);
+    EXPECT_NE(d.all().front().message.find("attendance.csv' changed while it was being imported"), std::string::npos)
+        << text(d);
+    expect_as_before(*store, db, 0, 0);
+  };
+  std::ofstream(file, std::ios::binary | std::ios::app) << "d";  // grown
+  import_expecting_refusal("appended to");
+  std::filesystem::create_hard_link(file, dir.file("kept"));  // so that the replacement is another inode
+  std::filesystem::remove(file);
+  import_expecting_refusal("removed");
+  std::ofstream(file, std::ios::binary) << "abd";  // as long, but another file
+  import_expecting_refusal("replaced");
 }
 
 TEST(Import, AFileNameThatIsNotUtf8IsRefusedAndNothingIsStored) {

@@ -108,6 +108,19 @@ class Diagnostics;
 std::optional<FileId> read_source(const std::string& path, SourceSet& sources, Diagnostics& diagnostics,
                                   std::size_t max_bytes = std::size_t{1} << 30, bool personal = false);
 
+/// What tells a file's contents apart without reading them: its device, inode, size and modification
+/// time. A file read a block at a time (a roll's attendance export) and read again later, to be
+/// hashed, is taken to be the same bytes only if its stamp has not moved in between.
+struct FileStamp {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t size = 0;
+  std::int64_t modified_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+  /// The stamp of the open file `fd`; nothing if it cannot be read.
+  static std::optional<FileStamp> of(int fd);
+};
+
 /// The offset of the first byte that is not part of valid UTF-8 (no overlong forms, no surrogates),
 /// or npos. The one UTF-8 validation of the project.
 std::size_t invalid_utf8_at(std::string_view text);

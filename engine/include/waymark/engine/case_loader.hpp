@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "waymark/dsl/diagnostic.hpp"
+#include "waymark/dsl/source.hpp"
 #include "waymark/dsl/vocabulary.hpp"
 #include "waymark/dsl/yaml_document.hpp"
 #include "waymark/engine/attendance.hpp"
@@ -19,6 +20,13 @@ namespace waymark::engine {
 
 /// Errors reported per file before the rest of that file is skipped, so a broken export cannot flood the output.
 inline constexpr std::size_t max_errors_per_file = 100;
+
+/// A case file read a block at a time rather than held in a SourceSet (a roll's attendance export).
+struct StreamedFile {
+  std::string path;
+  dsl::FileStamp stamp;          // as it was opened: `import` hashes it again and checks it is unchanged
+  std::size_t files_before = 0;  // the files in the SourceSet when it was read (its place among them)
+};
 
 /// Collects the pupils of several files; pupil ids must be unique across all of them.
 class CaseLoader {
@@ -49,10 +57,10 @@ public:
   /// From now on, add_path reads an attendance.csv of at least `bytes` a block at a time instead of
   /// whole into `sources`, when it is the plain export and everything loads cleanly (otherwise it is
   /// read whole after all, and reported as before). Such files are listed by streamed_files(). Off
-  /// unless asked for: `import` keeps every file's text, to record its digest.
+  /// unless asked for.
   void stream_attendance_from(std::size_t bytes) { stream_from_ = bytes; }
-  /// The paths of the attendance files read a block at a time: inputs, though not in `sources`.
-  const std::vector<std::string>& streamed_files() const { return streamed_; }
+  /// The attendance files read a block at a time: inputs, though not in `sources`.
+  const std::vector<StreamedFile>& streamed_files() const { return streamed_; }
 
   /// The pupils added so far, sorted by id; the loader is left empty.
   Caseload finish();
@@ -69,7 +77,7 @@ private:
   AttendanceCodes codes_;
   std::vector<Pupil> pupils_;
   std::size_t stream_from_ = SIZE_MAX;  // attendance.csv of this many bytes or more is streamed
-  std::vector<std::string> streamed_;
+  std::vector<StreamedFile> streamed_;
   // Every accepted pupil id and where it was written, by id; built once a second file comes.
   std::vector<std::pair<std::string, dsl::SourceRange>> ids_;
   bool in_id_order_ = false;  // pupils_ is one file's pupils, listed in rising id order

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "waymark/dsl/diagnostic.hpp"
+#include "waymark/dsl/source.hpp"
 #include "waymark/dsl/vocabulary.hpp"
 #include "waymark/engine/pupil.hpp"
 #include "waymark/engine/result.hpp"
@@ -47,6 +48,11 @@ struct ImportSource {
   /// The file's bytes, to be hashed while the import stores pupils (then `digest` is set from them);
   /// they must outlive the import.
   std::optional<std::string_view> content = std::nullopt;
+  /// Or the file at `path` is read again and hashed while the import stores pupils (a roll's
+  /// attendance export, read a block at a time rather than held): it must still have this stamp, as
+  /// it was when it was read, before and after; otherwise the digest would describe other bytes than
+  /// those imported, and nothing is imported (`changed-input`).
+  std::optional<dsl::FileStamp> read_with_stamp = std::nullopt;
 };
 
 /// What an import is told about itself, for the audit trail.
