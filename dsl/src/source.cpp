@@ -20,12 +20,16 @@
 
 namespace waymark::dsl {
 
+FileStamp FileStamp::of(const struct ::stat& status) {
+  return FileStamp{static_cast<std::uint64_t>(status.st_dev), static_cast<std::uint64_t>(status.st_ino),
+                   static_cast<std::uint64_t>(status.st_size),
+                   static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1'000'000'000 + status.st_mtim.tv_nsec};
+}
+
 std::optional<FileStamp> FileStamp::of(const int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return std::nullopt;
-  return FileStamp{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
-                   static_cast<std::uint64_t>(st.st_size),
-                   static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) return std::nullopt;
+  return of(status);
 }
 
 PageBuffer::PageBuffer(std::size_t size) {

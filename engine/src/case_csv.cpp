@@ -925,9 +925,8 @@ std::optional<std::vector<Pupil>> read_case_csv_streaming(const dsl::SourceSet& 
   if (fd < 0) return std::nullopt;
   struct stat st {};
   std::optional<std::vector<Pupil>> out;
-  const std::optional<dsl::FileStamp> opened = dsl::FileStamp::of(fd);
-  if (opened && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    stamp = *opened;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    stamp = dsl::FileStamp::of(st);
     dsl::Diagnostics quiet;
     CaseCsvReader reader(vocabulary, codes, quiet);
     reader.set_pupils_source(&sources.file(pupils));

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+struct stat;
+
 namespace waymark::dsl {
 
 /// Index of a file in a SourceSet.
@@ -119,6 +121,8 @@ struct FileStamp {
   bool operator==(const FileStamp&) const = default;
   /// The stamp of the open file `fd`; nothing if it cannot be read.
   static std::optional<FileStamp> of(int fd);
+  /// The stamp in what fstat or stat returned.
+  static FileStamp of(const struct ::stat& status);
 };
 
 /// The offset of the first byte that is not part of valid UTF-8 (no overlong forms, no surrogates),
