@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <future>
+#include <initializer_list>
 #include <iterator>
 #include <thread>
 #include <unordered_map>
@@ -52,30 +53,56 @@ inline bool same_id(std::string_view a, std::string_view b) {
 
 // Where each pupil id is in the pupils read: a flat hash table of views of the ids, built once all
 // pupils are in, without a node per pupil. The views are of the pupils' own id strings, which live in
-// each pupil's attribute block: that block stays put while the vector of pupils grows or moves.
+// each pupil's attribute block: that block stays put while the vector of pupils grows or moves, so the
+// table may be built while the pupils are being moved into place.
 class PupilIndex {
 public:
-  // Indexes `pupils`; false when an id is used twice.
-  bool build(const std::vector<Pupil>& pupils) {
+  // A pupil's id with its hash, worked out by whichever thread read the pupil.
+  struct Key {
+    std::string_view id;
+    std::size_t hash;
+  };
+  static Key key_of(const Pupil& pupil) {
+    const std::string_view id = pupil.id();
+    return {id, std::hash<std::string_view>{}(id)};
+  }
+
+  // Indexes the pupils whose keys are `parts` one after another (their places count on across the
+  // parts); false when an id is used twice.
+  bool build(std::initializer_list<const std::vector<Key>*> parts) {
+    std::size_t count = 0;
+    for (const auto* part : parts) count += part->size();
     std::size_t size = 16;
-    while (size < 2 * pupils.size()) size *= 2;  // at most half full: every search ends at an empty slot
+    while (size < 2 * count) size *= 2;  // at most half full: every search ends at an empty slot
     slots_.assign(size, Slot{});
-    for (std::size_t i = 0; i < pupils.size(); ++i) {
-      const std::string_view id = pupils[i].id();
-      std::size_t at = home(id);
-      for (; slots_[at].place != empty; at = (at + 1) & (slots_.size() - 1)) {
-        if (same_id(slots_[at].id, id)) return false;
+    std::size_t place = 0;
+    for (const auto* part : parts) {
+      const std::vector<Key>& keys = *part;
+      for (std::size_t i = 0; i < keys.size(); ++i, ++place) {
+        // The slots are met in no order: ask for the one a few keys on while this one is placed.
+        if (i + 8 < keys.size()) __builtin_prefetch(&slots_[keys[i + 8].hash & (size - 1)], 1);
+        std::size_t at = keys[i].hash & (size - 1);
+        for (; slots_[at].place != empty; at = (at + 1) & (size - 1)) {
+          if (slots_[at].hash == keys[i].hash && same_id(slots_[at].id, keys[i].id)) return false;
+        }
+        slots_[at] = {keys[i].id, keys[i].hash, place};
       }
-      slots_[at] = {id, i};
     }
     return true;
+  }
+  bool build(const std::vector<Pupil>& pupils) {
+    std::vector<Key> keys;
+    keys.reserve(pupils.size());
+    for (const Pupil& p : pupils) keys.push_back(key_of(p));
+    return build({&keys});
   }
 
   // The place of the pupil with this id, if any.
   std::optional<std::size_t> find(std::string_view id) const {
     if (slots_.empty()) return std::nullopt;
-    for (std::size_t at = home(id); slots_[at].place != empty; at = (at + 1) & (slots_.size() - 1)) {
-      if (same_id(slots_[at].id, id)) return slots_[at].place;
+    const std::size_t hash = std::hash<std::string_view>{}(id);
+    for (std::size_t at = hash & (slots_.size() - 1); slots_[at].place != empty; at = (at + 1) & (slots_.size() - 1)) {
+      if (slots_[at].hash == hash && same_id(slots_[at].id, id)) return slots_[at].place;
     }
     return std::nullopt;
   }
@@ -84,11 +111,13 @@ public:
 
 private:
   static constexpr std::size_t empty = SIZE_MAX;
+  // The hash is kept so that a search compares the id itself (in another pupil's memory) only when
+  // the hashes agree.
   struct Slot {
     std::string_view id;
+    std::size_t hash = 0;
     std::size_t place = empty;
   };
-  std::size_t home(std::string_view id) const { return std::hash<std::string_view>{}(id) & (slots_.size() - 1); }
   std::vector<Slot> slots_;
 };
 
@@ -271,34 +300,46 @@ private:
   // A large pupils.csv is read on both cores: the second half (from a line start) on another thread,
   // each half quietly. Any problem in either half, or a pupil id used twice, and nothing is kept: the
   // caller reads the file again in one pass, so every diagnostic is exactly as it would be.
+  // The first half is read into a vector with room for every line, so joining the halves moves only
+  // the second half's pupils; the id index is built beside that move, from keys each half made.
   bool read_pupils_in_two(const dsl::SourceSet& sources, CsvFile& f, const PupilColumns& columns) {
     const std::size_t start = f.position();
     const std::string_view text = f.text();
     if (text.size() - start < (1u << 20) || std::thread::hardware_concurrency() < 2 || f.failed()) return false;
     const std::size_t middle = text.find('\n', start + (text.size() - start) / 2);
     if (middle == std::string_view::npos || middle + 1 >= text.size()) return false;
-    const auto read_part = [&](std::size_t from, std::size_t to, std::vector<Pupil>& into) {
+    using Keys = std::vector<PupilIndex::Key>;
+    const auto read_part = [&](std::size_t from, std::size_t to, std::vector<Pupil>& into, Keys& keys) {
       dsl::Diagnostics quiet;
       CsvFile part(sources, f.id(), quiet);
       if (!part.header(columns.allowed, {"id"})) return false;
       part.seek(from);
       part.stop_at(to);
-      into.reserve((to - from) / 64);
       while (part.row()) {
         std::optional<Pupil> pupil = pupil_row(part, columns);
         if (pupil) into.push_back(std::move(*pupil));
       }
+      keys.reserve(into.size());
+      for (const Pupil& p : into) keys.push_back(PupilIndex::key_of(p));
       return !part.failed() && part.position() >= to;
     };
     std::vector<Pupil> second;
-    auto reading = std::async(std::launch::async, [&] { return read_part(middle + 1, text.size(), second); });
+    Keys second_keys;
+    auto reading = std::async(std::launch::async, [&] {
+      second.reserve(lines_in(text.substr(middle + 1)));
+      return read_part(middle + 1, text.size(), second, second_keys);
+    });
     std::vector<Pupil> first;
-    bool ok = read_part(start, middle + 1, first);
+    Keys first_keys;
+    first.reserve(lines_in(text.substr(start)));  // a line at most per pupil
+    bool ok = read_part(start, middle + 1, first, first_keys);
     ok = reading.get() && ok;
     if (ok) {
-      first.reserve(first.size() + second.size());
-      std::move(second.begin(), second.end(), std::back_inserter(first));
-      ok = index_.build(first);
+      auto joining = std::async(std::launch::async, [&] {
+        std::move(second.begin(), second.end(), std::back_inserter(first));
+      });
+      ok = index_.build({&first_keys, &second_keys});
+      joining.get();
     }
     if (!ok) {
       index_.clear();
@@ -307,6 +348,16 @@ private:
     pupils_ = std::move(first);
     f.seek(text.size());
     return true;
+  }
+
+  // The lines `text` holds, counting a last one without a line end.
+  static std::size_t lines_in(std::string_view text) {
+    std::size_t lines = 0;
+    for (const char* at = text.data(); at != nullptr; ++lines) {
+      const void* nl = std::memchr(at, '\n', static_cast<std::size_t>(text.data() + text.size() - at));
+      at = nl == nullptr ? nullptr : static_cast<const char*>(nl) + 1;
+    }
+    return lines;
   }
 
   std::size_t line_of(const CsvFile&, std::size_t offset) const {
@@ -451,21 +502,40 @@ private:
     for (const Pupil& p : pupils_) {
       if (const auto it = links_.find(p.id()); it != links_.end()) check_about_links(p, it->second, f.diagnostics());
     }
-    // Record ids are unique within a pupil: find repeats once all rows are in.
+    // Record ids are unique within a pupil: find repeats once all rows are in. Then put each pupil's
+    // records in the order rules read them (this runs beside the attendance on a large roll).
     for (Pupil& p : pupils_) {
       if (p.records.size() < 2) continue;
-      std::vector<const Record*> order;
-      order.reserve(p.records.size());
-      for (const Record& r : p.records) order.push_back(&r);
-      std::stable_sort(order.begin(), order.end(), [](const Record* a, const Record* b) {
-        return a->id() != b->id() ? a->id() < b->id() : a->origin.begin < b->origin.begin;
-      });
-      for (std::size_t i = 1; i < order.size(); ++i) {
-        if (order[i]->id() != order[i - 1]->id()) continue;
-        f.error(order[i]->origin.begin, order[i]->id().size(), "duplicate-record",
-                "this record id is already used by the same pupil: give each record its own id");
+      if (repeats_an_id(p.records)) report_repeated_ids(f, p.records);
+      sort_records(p.records);
+    }
+  }
+
+  // Each record whose id an earlier row of the same pupil used, in order of id, then of row.
+  static void report_repeated_ids(CsvFile& f, const std::vector<Record>& records) {
+    std::vector<const Record*> order;
+    order.reserve(records.size());
+    for (const Record& r : records) order.push_back(&r);
+    std::stable_sort(order.begin(), order.end(), [](const Record* a, const Record* b) {
+      return a->id() != b->id() ? a->id() < b->id() : a->origin.begin < b->origin.begin;
+    });
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      if (order[i]->id() != order[i - 1]->id()) continue;
+      f.error(order[i]->origin.begin, order[i]->id().size(), "duplicate-record",
+              "this record id is already used by the same pupil: give each record its own id");
+    }
+  }
+
+  // Whether two of a pupil's records share an id. A pupil has a handful of records: comparing every
+  // pair costs less than sorting them, and only a repeat needs the sorted order to be reported.
+  static bool repeats_an_id(const std::vector<Record>& records) {
+    if (records.size() > 16) return true;  // report_repeated_ids sorts them and finds out
+    for (std::size_t i = 1; i < records.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (records[i].id() == records[j].id()) return true;
       }
     }
+    return false;
   }
 
   // The `fields` cell: key=value;key=value with \; \= \\ escapes (case-records.md §4).

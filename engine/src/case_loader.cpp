@@ -52,11 +52,6 @@ bool CaseLoader::accept(std::vector<Pupil>& pupils, const dsl::SourceSet& source
   }
   diagnostics.append(local);
   if (local.has_errors()) return false;
-  for (Pupil& p : pupils) {
-    if (!std::is_sorted(p.records.begin(), p.records.end(), record_before)) {
-      std::sort(p.records.begin(), p.records.end(), record_before);
-    }
-  }
   if (pupils_.empty()) {
     // The usual single file: no pupil moved one at a time, and its ids indexed only if another
     // file follows.

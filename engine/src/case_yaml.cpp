@@ -90,6 +90,7 @@ private:
     if (const YamlNode* attendance = node.find("attendance"); attendance != nullptr && !attendance->is_null()) {
       read_attendance(*attendance, *pupil);
     }
+    sort_records(pupil->records);
     pupils.push_back(std::move(*pupil));
   }
 

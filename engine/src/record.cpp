@@ -95,4 +95,10 @@ bool record_before(const Record& a, const Record& b) {
   return a.id() < b.id();  // std::string compares bytewise (char_traits<char> compares as unsigned char)
 }
 
+void sort_records(std::vector<Record>& records) {
+  if (!std::is_sorted(records.begin(), records.end(), record_before)) {
+    std::stable_sort(records.begin(), records.end(), record_before);
+  }
+}
+
 }  // namespace waymark::engine

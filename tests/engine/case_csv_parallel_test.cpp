@@ -215,6 +215,15 @@ TEST(CaseCsvParallel, APupilUsedTwiceAcrossTheHalvesIsReportedAsByOnePass) {
             "[duplicate-pupil]");
 }
 
+TEST(CaseCsvParallel, APupilUsedTwiceWithinTheSecondHalfIsReportedAsByOnePass) {
+  // Pupil 39,999 is the last of the 40,000 rows (line 40,001), and again on line 40,002.
+  const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(39999) + ",School X,false\n"));
+  EXPECT_FALSE(loaded.ok);
+  EXPECT_EQ(loaded.diagnostics.substr(0, loaded.diagnostics.find('\n')),
+            "pupils.csv:40002:1: error: this pupil id is used twice in pupils.csv (line 40001): each pupil appears "
+            "once [duplicate-pupil]");
+}
+
 TEST(CaseCsvParallel, AProblemInEitherHalfOfPupilsIsReportedAsByOnePass) {
   // A bad boolean in the last row (line 40,002; "P-140007,School X," is 18 bytes: column 19).
   const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(40007) + ",School X,maybe\n"));

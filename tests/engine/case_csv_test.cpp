@@ -121,6 +121,47 @@ TEST(CaseCsv, TheTextCheckReportsANulOrLoneCrBeforeBadUtf8WhereverEachIs) {
             "pupils.csv:2:28: error: this byte is not valid UTF-8: save the file as UTF-8 [invalid-utf8]");
 }
 
+TEST(CaseCsv, APupilsRecordsAreInAnchorThenIdOrderWhateverTheRowOrder) {
+  // language.md §6: records are read by anchor, then id bytewise ("I-10" before "I-9").
+  const auto loaded = testing::load_csv(pupils,
+                                        "pupil_id,kind,id,date,start,end,fields\n"
+                                        "P-1,incident,I-9,2025-10-05,,,\n"
+                                        "P-2,incident,J-1,2025-10-01,,,\n"
+                                        "P-1,suspension,S-1,,2025-10-06,2025-10-08,days=3\n"
+                                        "P-1,incident,I-10,2025-10-05,,,\n"
+                                        "P-1,incident,I-1,2025-09-01,,,\n");
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  std::vector<std::string> ids;
+  for (const Record& r : loaded.caseload.pupils[0].records) ids.push_back(r.id());
+  EXPECT_EQ(ids, (std::vector<std::string>{"I-1", "I-10", "I-9", "S-1"}));
+}
+
+// A pupil with more records than are compared pair by pair (16) is checked by sorting them.
+std::string many_incidents(int count, const std::string& repeated_id) {
+  std::string rows = "pupil_id,kind,id,date,start,end,fields\n";
+  for (int i = 0; i < count; ++i) rows += "P-1,incident,I-" + std::to_string(i) + ",2025-10-01,,,\n";
+  if (!repeated_id.empty()) rows += "P-1,incident," + repeated_id + ",2025-09-01,,,\n";
+  return rows;
+}
+
+TEST(CaseCsv, ARepeatedRecordIdIsReportedHoweverManyRecordsThePupilHas) {
+  for (const int count : {2, 16, 17, 40}) {
+    const auto clean = testing::load_csv(pupils, many_incidents(count, ""));
+    EXPECT_TRUE(clean.ok) << count << ": " << clean.diagnostics;
+    if (clean.ok) {
+      EXPECT_EQ(clean.caseload.pupils[0].records.size(), static_cast<std::size_t>(count));
+    }
+    // The repeat is the last row: line count + 2 (after the header and the originals), column 14.
+    const auto repeated = testing::load_csv(pupils, many_incidents(count, "I-1"));
+    EXPECT_FALSE(repeated.ok) << count;
+    EXPECT_EQ(testing::first_line(repeated.diagnostics),
+              "records.csv:" + std::to_string(count + 2) +
+                  ":14: error: this record id is already used by the same pupil: give each record its own id "
+                  "[duplicate-record]")
+        << count;
+  }
+}
+
 TEST(CaseCsv, AnEmptyOptionalFileIsAbsentButAnEmptyPupilsFileIsAnError) {
   const auto loaded = testing::load_csv("");
   EXPECT_FALSE(loaded.ok);

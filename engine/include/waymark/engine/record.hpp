@@ -55,5 +55,8 @@ std::optional<std::uint32_t> kind_index(const dsl::Vocabulary& vocabulary, std::
 
 /// Record order within a pupil: by anchor, then id compared bytewise (language.md §6).
 bool record_before(const Record& a, const Record& b);
+/// Puts `records` (one pupil's) in record_before order, as every reader leaves them; a stable sort,
+/// and only a pass when they already are.
+void sort_records(std::vector<Record>& records);
 
 }  // namespace waymark::engine
