@@ -777,9 +777,14 @@ private:
                   const std::atomic<bool>& stop) {
     const char* data = text.data();
     const std::size_t n = text.size();
+    const bool export_order = column == std::array<std::size_t, 4>{a_pupil, a_date, a_am, a_pm};
     std::array<std::string_view, 4> cells;
     std::size_t pos = 0;
     while (pos < n) {
+      if (export_order && same_pupils_row(data + pos, n - pos, p)) {
+        pos += p.last_id.size() + 16;
+        continue;
+      }
       if (data[pos] == '\n') {
         ++pos;
         continue;
@@ -809,6 +814,28 @@ private:
       if (!am || !pm) return false;
       p.run.push_back({day, {*am, *pm}});
     }
+    return true;
+  }
+
+  // Most of an export's rows are another day of the pupil of the row before, with one-character codes:
+  // `<that pupil's id>,YYYY-MM-DD,<code>,<code>\n`. Such a row (`left` bytes from `row` on) is read
+  // here without splitting it, and its marks added to the part's run; anything else (false) is left to
+  // the splitter. Only what the splitter would read the same way is taken: the id is the previous
+  // row's own (a plain cell, so no comma or quote), the date one the part's cache knows, and each code
+  // one byte that is a code and no separator.
+  bool same_pupils_row(const char* row, std::size_t left, MarksPart& p) const {
+    const std::size_t id = p.last_id.size();
+    if (p.last_index == pupils_.size() || left < id + 16 || !same_id(std::string_view(row, id), p.last_id)) return false;
+    const char* rest = row + id;
+    if (rest[0] != ',' || rest[11] != ',' || rest[13] != ',' || rest[15] != '\n') return false;
+    const auto is_separator = [](char c) { return c == ',' || c == '"' || c == '\n' || c == '\r'; };
+    if (is_separator(rest[12]) || is_separator(rest[14])) return false;
+    const auto am = codes_.find(std::string_view(rest + 12, 1));
+    const auto pm = codes_.find(std::string_view(rest + 14, 1));
+    if (!am || !pm) return false;
+    const std::int32_t day = p.days.day(std::string_view(rest + 1, 10));
+    if (day == DayCache::not_a_date) return false;
+    p.run.push_back({day, {*am, *pm}});
     return true;
   }
 
