@@ -399,11 +399,15 @@ private:
   }
 
   // Exports list a pupil's rows together and the pupils in the same order in every file, so try the
-  // previous row's pupil, then the next pupil of pupils.csv, before the hash table.
+  // previous row's pupil, then the next few pupils of pupils.csv (most pupils have no records, so a
+  // records file skips a few at a time; the pupils lie in order in memory), before the hash table.
   Pupil* find_pupil(std::string_view id) {
     if (last_pupil_ != nullptr && same_id(last_id_, id)) return last_pupil_;
-    std::size_t index = last_pupil_ == nullptr ? 0 : static_cast<std::size_t>(last_pupil_ - pupils_.data()) + 1;
-    if (index >= pupils_.size() || !same_id(pupils_[index].id(), id)) {
+    constexpr std::size_t look_ahead = 8;
+    const std::size_t next = last_pupil_ == nullptr ? 0 : static_cast<std::size_t>(last_pupil_ - pupils_.data()) + 1;
+    std::size_t index = next;
+    while (index < pupils_.size() && index < next + look_ahead && !same_id(pupils_[index].id(), id)) ++index;
+    if (index == pupils_.size() || index == next + look_ahead) {
       const auto at = index_.find(id);
       if (!at) return nullptr;
       index = *at;
