@@ -834,12 +834,12 @@ private:
     if (rest[0] != ',' || rest[11] != ',' || rest[13] != ',' || rest[15] != '\n') return false;
     const auto is_separator = [](char c) { return c == ',' || c == '"' || c == '\n' || c == '\r'; };
     if (is_separator(rest[12]) || is_separator(rest[14])) return false;
-    const auto am = codes_.find(std::string_view(rest + 12, 1));
-    const auto pm = codes_.find(std::string_view(rest + 14, 1));
-    if (!am || !pm) return false;
+    const std::uint8_t am = codes_.single(rest[12]);
+    const std::uint8_t pm = codes_.single(rest[14]);
+    if (am == not_recorded || pm == not_recorded) return false;
     const std::int32_t day = p.days.day(std::string_view(rest + 1, 10));
     if (day == DayCache::not_a_date) return false;
-    p.run.push_back({day, {*am, *pm}});
+    p.run.push_back({day, {am, pm}});
     return true;
   }
 

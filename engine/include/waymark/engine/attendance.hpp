@@ -43,6 +43,10 @@ public:
     if (index == not_recorded) return std::nullopt;
     return index;
   }
+  /// The byte of a one-character code, or not_recorded when the vocabulary has no such code: a plain
+  /// byte, for the attendance reader's quickest path (an optional returned there is written in two
+  /// parts and read back whole, a store-forwarding stall on every row).
+  std::uint8_t single(char code) const { return single_[static_cast<unsigned char>(code)]; }
   /// How a session byte counts; not_recorded counts as not possible.
   dsl::AttendanceClass classification(std::uint8_t session) const;
   /// The code of a session byte, "" for not_recorded.
