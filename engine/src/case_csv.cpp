@@ -16,6 +16,7 @@
 #include <future>
 #include <initializer_list>
 #include <iterator>
+#include <map>
 #include <thread>
 #include <unordered_map>
 
@@ -420,9 +421,20 @@ private:
   // ---- records.csv
   enum RecordColumn : std::size_t { col_pupil, col_kind, col_id, col_date, col_start, col_end, col_fields };
 
+  // What each kind's rows start from, worked out once per file rather than once per row.
+  struct KindPlan {
+    Record blank;                      // every field at its default
+    std::optional<std::size_t> about;  // where its `about` field is, if it has one
+  };
+
   void read_records(CsvFile& f) {
     last_pupil_ = nullptr;
     if (!f.header({"pupil_id", "kind", "id", "date", "start", "end", "fields"}, {"pupil_id", "kind", "id"})) return;
+    std::vector<KindPlan> plans;
+    for (std::uint32_t k = 0; k < vocabulary_.kinds().size(); ++k) {
+      plans.push_back({new_record(vocabulary_, k), about_index(vocabulary_.kinds()[k])});
+    }
+    std::vector<bool> written;  // which fields the row's `fields` cell gave
     while (f.row()) {
       const CsvCell& pupil_cell = *f.cell(col_pupil);
       Pupil* pupil = find_pupil(pupil_cell.text);
@@ -440,7 +452,8 @@ private:
         continue;
       }
       const dsl::KindSpec& spec = vocabulary_.kinds()[*k];
-      Record record = new_record(vocabulary_, *k);
+      const KindPlan& plan = plans[*k];
+      Record record = plan.blank;
       bool ok = true;
       const CsvCell& id_cell = *f.cell(col_id);
       if (id_cell.text.empty()) {
@@ -479,7 +492,7 @@ private:
           ok = false;
         }
       }
-      std::vector<bool> written(spec.fields.size(), false);
+      written.assign(spec.fields.size(), false);
       if (const CsvCell* cell = f.cell(col_fields)) ok = read_fields(f, *cell, spec, record, written) && ok;
       for (std::size_t i = event ? 2 : 3; i < spec.fields.size(); ++i) {
         if (spec.fields[i].required && !written[i]) {
@@ -495,17 +508,16 @@ private:
                 "'end' is before 'start': an episode ends on or after its first day");
         continue;
       }
-      if (const auto about = about_index(spec)) {
+      if (const auto about = plan.about) {
         if (const auto* text = std::get_if<std::string>(&record.fields[*about])) {
-          links_[pupil->id()].push_back({record.id(), *text, {f.id(), about_at_, about_at_ + std::max<std::size_t>(text->size(), 1)}});
+          links_[static_cast<std::size_t>(pupil - pupils_.data())].push_back({record.id(), *text, {f.id(), about_at_, about_at_ + std::max<std::size_t>(text->size(), 1)}});
         }
       }
       pupil->records.push_back(std::move(record));
     }
     // case-records.md §2.1: `about` names another record of the same pupil, in any row.
-    for (const Pupil& p : pupils_) {
-      if (const auto it = links_.find(p.id()); it != links_.end()) check_about_links(p, it->second, f.diagnostics());
-    }
+    // Checked in the pupils' order (the map's), touching only the pupils that have such records.
+    for (const auto& [place, links] : links_) check_about_links(pupils_[place], links, f.diagnostics());
     // Record ids are unique within a pupil: find repeats once all rows are in. Then put each pupil's
     // records in the order rules read them (this runs beside the attendance on a large roll).
     for (Pupil& p : pupils_) {
@@ -1002,7 +1014,7 @@ private:
   Pupil* last_pupil_ = nullptr;
   std::string last_id_;
   const dsl::SourceFile* sources_pupils_ = nullptr;
-  std::unordered_map<std::string, std::vector<AboutLink>> links_;  // by pupil id: `about` values to check
+  std::map<std::size_t, std::vector<AboutLink>> links_;  // by the pupil's place: `about` values to check
   std::size_t about_at_ = 0;  // where the last `about=` value of a `fields` cell starts
 };
 
