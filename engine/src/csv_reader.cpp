@@ -1,8 +1,40 @@
 #include "csv_reader.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace waymark::engine::detail {
+
+namespace {
+
+// The first ',', '\n' or '"' of data[p, n), or n: where an unquoted cell ends or goes wrong. Sixteen
+// bytes at a time where SSE2 is there (every x86-64 processor): case files are millions of short cells.
+std::size_t cell_end(const char* data, std::size_t p, std::size_t n) {
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i quote = _mm_set1_epi8('"');
+  for (; p + 16 <= n; p += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + p));
+    const __m128i found = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma), _mm_cmpeq_epi8(bytes, newline)),
+                                       _mm_cmpeq_epi8(bytes, quote));
+    const auto mask = static_cast<std::uint32_t>(_mm_movemask_epi8(found));
+    if (mask != 0) return p + static_cast<std::size_t>(std::countr_zero(mask));
+  }
+#endif
+  for (; p < n; ++p) {
+    const char c = data[p];
+    if (c == ',' || c == '\n' || c == '"') return p;
+  }
+  return n;
+}
+
+}  // namespace
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {
   // Spreadsheet programs often start UTF-8 CSV with a byte order mark.
@@ -72,18 +104,13 @@ bool CsvReader::next(std::vector<CsvCell>& cells, CsvProblem& problem) {
         return true;
       }
     } else {
-      std::size_t p = pos_;
-      while (p < n) {
-        const char c = data[p];
-        if (c == ',' || c == '\n') break;
-        if (c == '"') {
-          problem = {true, p, "a quote inside a cell that does not start with one: quote the whole cell and "
-                              "double the quote (\"a \"\"b\"\"\")"};
-          pos_ = p;
-          skip_line();
-          return true;
-        }
-        ++p;
+      const std::size_t p = cell_end(data, pos_, n);
+      if (p < n && data[p] == '"') {
+        problem = {true, p, "a quote inside a cell that does not start with one: quote the whole cell and "
+                            "double the quote (\"a \"\"b\"\"\")"};
+        pos_ = p;
+        skip_line();
+        return true;
       }
       std::size_t end = p;
       if (end > pos_ && end < n && data[end] == '\n' && data[end - 1] == '\r') --end;
