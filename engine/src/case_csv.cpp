@@ -327,12 +327,12 @@ private:
     std::vector<Pupil> second;
     Keys second_keys;
     auto reading = std::async(std::launch::async, [&] {
-      second.reserve(lines_in(text.substr(middle + 1)));
+      second.reserve(room_for_pupils(text.substr(middle + 1)));
       return read_part(middle + 1, text.size(), second, second_keys);
     });
     std::vector<Pupil> first;
     Keys first_keys;
-    first.reserve(lines_in(text.substr(start)));  // a line at most per pupil
+    first.reserve(room_for_pupils(text.substr(start)));
     bool ok = read_part(start, middle + 1, first, first_keys);
     ok = reading.get() && ok;
     if (ok) {
@@ -351,14 +351,16 @@ private:
     return true;
   }
 
-  // The lines `text` holds, counting a last one without a line end.
-  static std::size_t lines_in(std::string_view text) {
+  // Room for the pupils of `text`: a line at most per pupil, but never more than one per 64 bytes, so
+  // that a file of blank or broken lines cannot ask for more memory than its size warrants (the vector
+  // grows as usual past that).
+  static std::size_t room_for_pupils(std::string_view text) {
     std::size_t lines = 0;
     for (const char* at = text.data(); at != nullptr; ++lines) {
       const void* nl = std::memchr(at, '\n', static_cast<std::size_t>(text.data() + text.size() - at));
       at = nl == nullptr ? nullptr : static_cast<const char*>(nl) + 1;
     }
-    return lines;
+    return std::min(lines, text.size() / 64 + 1);
   }
 
   std::size_t line_of(const CsvFile&, std::size_t offset) const {
