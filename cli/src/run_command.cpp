@@ -18,7 +18,6 @@
 #include "output_file.hpp"
 #include "pipeline.hpp"
 #include "waymark/engine/prepare.hpp"
-#include "release_at_exit.hpp"
 #include "reports.hpp"
 #include "store_input.hpp"
 
@@ -48,29 +47,17 @@ using NextSlice = std::function<bool(std::vector<engine::Pupil>& part, dsl::Diag
 
 constexpr std::size_t slice_size = 16384;
 
-// What becomes of a slice's case data and results once they have joined the run.
-enum class Spent {
-  // Both freed, on a helper thread: a run that reads its pupils from a database a slice at a time
-  // then holds only a slice or two of them.
-  freed,
-  // Both kept, in `kept`: --out-dir counts every pupil of each school in its index.
-  kept,
-  // The case data left to the end of the process (release_at_exit), the results freed. A run over
-  // case files loaded the whole roll before its first slice, so freeing the roll slice by slice lowers
-  // no peak, and its million small blocks cost a tenth of the six-rule job's CPU (docs/performance.md).
-  case_data_left_to_exit,
-};
-
 // Evaluates a slice of pupils at a time, each slice's results handed to `after_slice` (storing them,
-// drawing the report's part), then spent as `spent` says. Each pupil's result depends on that pupil
-// alone, so the run is the same however it is sliced.
+// drawing the report's part) and, only with `keep` (--out-dir), kept with their case data (in
+// `kept`). A roll's case data and its results are then never all in memory at once. Each pupil's
+// result depends on that pupil alone, so the run is the same however it is sliced.
 //
 // While one slice is stored and drawn on this thread, the next is read and evaluated on another: the
 // two take about as long, and overlapped they keep both cores busy. Storing stays on this thread, the
 // one that owns the database connection; reading has a connection of its own (CaseloadCursor).
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, const NextSlice& next_slice,
                                                     std::size_t total, const engine::EvaluateOptions& options,
-                                                    Spent spent, const SliceDone& after_slice, engine::Caseload& kept,
+                                                    bool keep, const SliceDone& after_slice, engine::Caseload& kept,
                                                     dsl::Diagnostics& diagnostics) {
   struct Evaluated {
     bool read = false;  // a slice was read (the first is evaluated even when the roll is empty)
@@ -97,8 +84,7 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
   // a million small blocks per slice) is freed on another thread while this one stores the next, one
   // slice at a time.
   std::future<void> freeing;
-  const auto free_later = [&freeing, spent](std::vector<engine::Pupil> pupils, std::vector<engine::PupilResult> results) {
-    if (spent == Spent::case_data_left_to_exit) release_at_exit(std::move(pupils));
+  const auto free_later = [&freeing](std::vector<engine::Pupil> pupils, std::vector<engine::PupilResult> results) {
     if (freeing.valid()) freeing.get();
     freeing = std::async(std::launch::async, [p = std::move(pupils), r = std::move(results)]() mutable {
       std::vector<engine::Pupil>().swap(p);
@@ -128,7 +114,7 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
     std::vector<engine::PupilResult> results = std::move(e.result->pupils);
     e.result->pupils.clear();
     if (!run) run = std::move(e.result);
-    if (spent == Spent::kept) {
+    if (keep) {
       std::move(results.begin(), results.end(), std::back_inserter(run->pupils));
       std::move(part.pupils.begin(), part.pupils.end(), std::back_inserter(kept.pupils));
       results.clear();
@@ -232,7 +218,6 @@ int run_run(const RunOptions& options) {
   // `--out-dir` counts every pupil of each school in its index, so it keeps every result and the case
   // data; every other report draws its part of each slice as it is evaluated (RunReport).
   const bool keep = !options.out_dir.empty();
-  const Spent spent = keep ? Spent::kept : db ? Spent::freed : Spent::case_data_left_to_exit;
   ReportOptions report_options;
   report_options.explain = options.explain;
   report_options.redact = options.redact;
@@ -264,14 +249,12 @@ int run_run(const RunOptions& options) {
   };
   engine::Caseload kept;
   std::optional<engine::RunResult> run =
-      evaluate_in_slices(*ready->compiled, next_slice, total, evaluate, spent, after_slice, kept, diagnostics);
+      evaluate_in_slices(*ready->compiled, next_slice, total, evaluate, keep, after_slice, kept, diagnostics);
   if (!run || (cursor && cursor->failed())) return fail();
   if (db && evaluated == 0) {
     report_no_pupils(options.db, diagnostics);
     return fail();
   }
-  // The case files' pupils were moved out a slice at a time; what is left are their empty shells.
-  if (spent == Spent::case_data_left_to_exit) release_at_exit(std::move(caseload.pupils));
   caseload = std::move(kept);
   // Stored before it is reported: a report of a run that failed to store would mislead.
   progress.clear();  // finish_store_run says where the run went
