@@ -204,6 +204,12 @@ const std::vector<std::string_view>& migrations() {
 }
 
 void migrate(Connection& connection, int target) {
+  // A new database gets pages of 16 KiB (SQLite's default is 4 KiB): a roll's pupils, flags and chain
+  // are hundreds of thousands of rows of a few hundred bytes, and larger pages mean fewer b-tree pages
+  // to split, write and read (a 250,000-pupil run about 5% faster, reading it back about 20%;
+  // docs/performance.md). It only takes effect before the file's first page is written, so an
+  // existing database keeps its size.
+  if (connection.query_integer("PRAGMA user_version") == 0) connection.exec("PRAGMA page_size = 16384");
   // WAL lets readers (history, verify) work while a writer imports; it is a property of the file and
   // cannot change inside a transaction.
   Statement wal(connection, "PRAGMA journal_mode = WAL");

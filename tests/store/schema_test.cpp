@@ -28,6 +28,29 @@ TEST(Schema, ANewDatabaseIsPrivateVersionedAndWriteAhead) {
   EXPECT_EQ(sql_integer(db, "SELECT count(*) FROM pupils"), 2);
 }
 
+TEST(Schema, ANewDatabaseHasLargePagesAndAnOlderOneKeepsItsOwn) {
+  TempDir dir;
+  const std::string fresh = dir.file("fresh.db");
+  {
+    auto store = open(fresh);
+    import(*store, example_cases());
+  }
+  EXPECT_EQ(sql_integer(fresh, "PRAGMA page_size"), 16384);
+  // A database made with SQLite's default pages (as earlier Waymark releases made them) is opened,
+  // written and verified with its own page size: the size is fixed once the file has its first page.
+  const std::string older = dir.file("older.db");
+  sql(older, "PRAGMA page_size = 4096; CREATE TABLE made_before (x); DROP TABLE made_before;");
+  ASSERT_EQ(sql_integer(older, "PRAGMA page_size"), 4096);
+  {
+    auto store = open(older);
+    ASSERT_TRUE(store);
+    import(*store, example_cases());
+    run(*store, example_pack(), "2025-11-17");
+    EXPECT_TRUE(verify(*store).intact()) << problems(verify(*store));
+  }
+  EXPECT_EQ(sql_integer(older, "PRAGMA page_size"), 4096);
+}
+
 TEST(Schema, ForeignKeysAreEnforcedForWaymarkItself) {
   TempDir dir;
   const std::string db = dir.file("school.db");
