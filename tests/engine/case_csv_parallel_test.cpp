@@ -206,20 +206,23 @@ TEST(CaseCsvParallel, ALargePupilsFileGivesThePupilsOfOnePass) {
   }
 }
 
-TEST(CaseCsvParallel, APupilUsedTwiceAcrossTheHalvesIsReportedAsByOnePass) {
-  // Pupil 3 again at the end (second half): line 1 is the header, 40,000 rows follow, so line 40,002.
-  const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(3) + ",School X,false\n"));
+// The first problem reported when pupil `repeated` is added again after the 40,000 rows (line 40,002).
+std::string first_problem_repeating(int repeated) {
+  const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(repeated) + ",School X,false\n"));
   EXPECT_FALSE(loaded.ok);
-  EXPECT_EQ(loaded.diagnostics.substr(0, loaded.diagnostics.find('\n')),
+  return loaded.diagnostics.substr(0, loaded.diagnostics.find('\n'));
+}
+
+TEST(CaseCsvParallel, APupilUsedTwiceAcrossTheHalvesIsReportedAsByOnePass) {
+  // Pupil 3 is on line 5 (line 1 is the header), in the first half.
+  EXPECT_EQ(first_problem_repeating(3),
             "pupils.csv:40002:1: error: this pupil id is used twice in pupils.csv (line 5): each pupil appears once "
             "[duplicate-pupil]");
 }
 
 TEST(CaseCsvParallel, APupilUsedTwiceWithinTheSecondHalfIsReportedAsByOnePass) {
-  // Pupil 39,999 is the last of the 40,000 rows (line 40,001), and again on line 40,002.
-  const auto loaded = testing::load_csv(big_pupils_csv(pupil_id(39999) + ",School X,false\n"));
-  EXPECT_FALSE(loaded.ok);
-  EXPECT_EQ(loaded.diagnostics.substr(0, loaded.diagnostics.find('\n')),
+  // Pupil 39,999 is the last of the 40,000 rows, on line 40,001.
+  EXPECT_EQ(first_problem_repeating(39999),
             "pupils.csv:40002:1: error: this pupil id is used twice in pupils.csv (line 40001): each pupil appears "
             "once [duplicate-pupil]");
 }
