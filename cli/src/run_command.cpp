@@ -52,13 +52,17 @@ constexpr std::size_t slice_size = 16384;
 // `kept`). A roll's case data and its results are then never all in memory at once. Each pupil's
 // result depends on that pupil alone, so the run is the same however it is sliced.
 //
+// What a slice leaves behind is freed on another thread, `freeing`; the last of it is still being
+// freed when this returns, so that the caller writes its report meanwhile (the future waits for it
+// when the caller drops it).
+//
 // While one slice is stored and drawn on this thread, the next is read and evaluated on another: the
 // two take about as long, and overlapped they keep both cores busy. Storing stays on this thread, the
 // one that owns the database connection; reading has a connection of its own (CaseloadCursor).
 std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& pack, const NextSlice& next_slice,
                                                     std::size_t total, const engine::EvaluateOptions& options,
                                                     bool keep, const SliceDone& after_slice, engine::Caseload& kept,
-                                                    dsl::Diagnostics& diagnostics) {
+                                                    std::future<void>& freeing, dsl::Diagnostics& diagnostics) {
   struct Evaluated {
     bool read = false;  // a slice was read (the first is evaluated even when the roll is empty)
     std::optional<engine::RunResult> result;
@@ -83,7 +87,6 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
   // What a slice leaves behind (its pupils' case data, its results with their explanation trees: about
   // a million small blocks per slice) is freed on another thread while this one stores the next, one
   // slice at a time.
-  std::future<void> freeing;
   const auto free_later = [&freeing](std::vector<engine::Pupil> pupils, std::vector<engine::PupilResult> results) {
     if (freeing.valid()) freeing.get();
     freeing = std::async(std::launch::async, [p = std::move(pupils), r = std::move(results)]() mutable {
@@ -122,6 +125,13 @@ std::optional<engine::RunResult> evaluate_in_slices(const engine::CompiledPack& 
     free_later(std::move(stored_before), std::move(results));
     if (!e.read) break;  // an empty roll: its header only
   }
+  // The last slice's case data joins what is being freed, without waiting for the slice before's.
+  freeing = std::async(std::launch::async, [before = std::move(freeing), a = std::move(slots[0].pupils),
+                                            b = std::move(slots[1].pupils)]() mutable {
+    if (before.valid()) before.get();
+    std::vector<engine::Pupil>().swap(a);
+    std::vector<engine::Pupil>().swap(b);
+  });
   return run;
 }
 
@@ -248,8 +258,9 @@ int run_run(const RunOptions& options) {
     return stored && ok;
   };
   engine::Caseload kept;
-  std::optional<engine::RunResult> run =
-      evaluate_in_slices(*ready->compiled, next_slice, total, evaluate, keep, after_slice, kept, diagnostics);
+  std::future<void> freeing;  // the last slice's case data, freed while the report is written
+  std::optional<engine::RunResult> run = evaluate_in_slices(*ready->compiled, next_slice, total, evaluate, keep,
+                                                            after_slice, kept, freeing, diagnostics);
   if (!run || (cursor && cursor->failed())) return fail();
   if (db && evaluated == 0) {
     report_no_pupils(options.db, diagnostics);
