@@ -839,8 +839,8 @@ private:
   // `<that pupil's id>,YYYY-MM-DD,<code>,<code>\n`. Such a row (`left` bytes from `row` on) is read
   // here without splitting it, and its marks added to the part's run; anything else (false) is left to
   // the splitter. Only what the splitter would read the same way is taken: the id is the previous
-  // row's own (a plain cell, so no comma or quote), the date one the part's cache knows, and each code
-  // one byte that is a code and no separator.
+  // row's own (a plain cell, so no comma or quote), the date one parse_date accepts (through the
+  // part's cache), and each code one byte that is a code and no separator.
   bool same_pupils_row(const char* row, std::size_t left, MarksPart& p) const {
     const std::size_t id = p.last_id.size();
     if (p.last_index == pupils_.size() || left < id + 16 || !same_id(std::string_view(row, id), p.last_id)) return false;

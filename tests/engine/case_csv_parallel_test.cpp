@@ -63,6 +63,35 @@ TEST(CaseCsvParallel, ALargeFileGivesTheMarksOfOnePass) {
   }
 }
 
+TEST(CaseCsvParallel, RowsOfEveryShapeGiveTheMarksTheyName) {
+  // Rows the quickest path reads (another day of the same pupil, one-byte codes, LF) mixed with rows
+  // it leaves to the splitter (two-character codes, CRLF endings, each pupil's first row): every
+  // session must hold the code its row names.
+  const auto am_of = [](int i, int d) -> std::string { return (i + d) % 5 == 0 ? "C1" : (i + d) % 5 == 1 ? "N" : "/"; };
+  const auto pm_of = [](int i, int d) -> std::string { return (3 * i + d) % 4 == 0 ? "I" : "\\"; };
+  std::string attendance = "pupil_id,date,am,pm\n";
+  for (int i = 0; i < roll; ++i) {
+    for (int d = 0; d < days; ++d) {
+      attendance += pupil_id(i) + "," + date_of(d) + "," + am_of(i, d) + "," + pm_of(i, d) + ((i + d) % 3 == 0 ? "\r\n" : "\n");
+    }
+  }
+  ASSERT_GT(attendance.size(), 1u << 20);
+  const auto loaded = testing::load_csv(pupils_csv(), {}, attendance);
+  ASSERT_TRUE(loaded.ok) << loaded.diagnostics;
+  ASSERT_EQ(loaded.caseload.pupils.size(), static_cast<std::size_t>(roll));
+  const AttendanceCodes codes(testing::england());
+  for (int i = 0; i < roll; ++i) {
+    const Pupil* p = loaded.caseload.find(pupil_id(i));
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(p->attendance.first, day("2025-09-01"));
+    ASSERT_EQ(p->attendance.sessions.size(), static_cast<std::size_t>(2 * days));
+    for (int d = 0; d < days; ++d) {
+      ASSERT_EQ(p->attendance.sessions[2 * d], *codes.find(am_of(i, d))) << pupil_id(i) << " " << date_of(d);
+      ASSERT_EQ(p->attendance.sessions[2 * d + 1], *codes.find(pm_of(i, d))) << pupil_id(i) << " " << date_of(d);
+    }
+  }
+}
+
 TEST(CaseCsvParallel, APupilsRowsInBothHalvesAreMerged) {
   // Pupil 0's 2025-09-05 row (day 4) moves to the end of the file, into the second half.
   const auto loaded = testing::load_csv(pupils_csv(), {},
