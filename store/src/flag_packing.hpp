@@ -24,7 +24,6 @@
 struct ZSTD_CCtx_s;
 struct ZSTD_CDict_s;
 struct ZSTD_DDict_s;
-struct ZSTD_DCtx_s;
 
 namespace waymark::store::detail {
 
@@ -79,7 +78,6 @@ public:
 private:
   Connection& connection_;
   std::map<std::int64_t, ZSTD_DDict_s*> runs_;  // each run's dictionary, ready to unpack with
-  ZSTD_DCtx_s* context_ = nullptr;
 };
 
 }  // namespace waymark::store::detail
