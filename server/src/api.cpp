@@ -59,7 +59,13 @@ ordered_json acks_json(const std::vector<store::Acknowledgement>& acks, bool red
 // thousand pupils, and their objects were most of the server's work (docs/performance.md).
 void append_roster_pupil(std::string& out, const store::RosterPupil& p) {
   const auto number = [&out](std::int64_t n) { out += std::to_string(n); };
-  const auto tier = [&](std::optional<std::int64_t> t) { t ? number(*t) : void(out += "null"); };
+  const auto tier = [&](std::optional<std::int64_t> t) {
+    if (t) {
+      number(*t);
+    } else {
+      out += "null";
+    }
+  };
   out += R"({"id":)";
   out += dump(ordered_json(p.id));  // the texts escaped as every other answer's
   out += R"(,"school":)";
